@@ -26,3 +26,38 @@ func (s Severity) String() string {
 	}
 	return ""
 }
+
+// Severity of a dyno-manager event:
+//   - Error Rxx: the code's default (R14 warn: the dyno only swaps; others error).
+//   - → crashed: error.
+//   - Process exited with a non-zero status: warn, except 143 (= SIGTERM),
+//     which is how every dyno answers Heroku's own restarts and daily
+//     cycling; flagging it would turn routine restarts into warnings.
+//   - Stopping with SIGKILL: warn (it follows R10/R12/R15).
+//   - Process running mem= above 100% of quota: warn (R14 follows).
+//   - everything else: info.
+func (ev *DynoEvent) Severity() Severity {
+	switch ev.Kind {
+	case DynoUnknown:
+		return SeverityUnset
+	case DynoError:
+		return ev.Code.Severity()
+	case DynoStateChanged:
+		if string(ev.To) == "crashed" {
+			return SeverityError
+		}
+	case DynoExited:
+		if ev.HasExitStatus && ev.ExitStatus != 0 && ev.ExitStatus != 143 {
+			return SeverityWarn
+		}
+	case DynoStopping:
+		if string(ev.Signal) == "SIGKILL" {
+			return SeverityWarn
+		}
+	case DynoMemory:
+		if ev.MemoryPercent > 100 {
+			return SeverityWarn
+		}
+	}
+	return SeverityInfo
+}
