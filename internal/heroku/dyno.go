@@ -5,18 +5,18 @@ type DynoEventKind uint8
 
 // Dyno-manager messages (reference §3.1).
 const (
-	DynoUnknown       DynoEventKind = iota
-	DynoStateChanged                // State changed from <a> to <b>
-	DynoStarting                    // Starting process with command `<cmd>`
-	DynoStopping                    // Stopping [all|remaining] process[es] with SIG…
-	DynoExited                      // Process exited [with status <n>]
-	DynoRestarting                  // Restarting
-	DynoCycling                     // Cycling (the daily restart)
-	DynoIdling                      // Idling
-	DynoUnidling                    // Unidling
-	DynoMemory                      // Process running mem=590M(115.2%)
-	DynoError                       // Error R14 (Memory quota exceeded) [-> detail]
-	DynoSIGHUP                      // Client connection closed. Sending SIGHUP to all processes
+	DynoUnknown      DynoEventKind = iota
+	DynoStateChanged               // State changed from <a> to <b>
+	DynoStarting                   // Starting process with command `<cmd>`
+	DynoStopping                   // Stopping [all|remaining] process[es] with SIG…
+	DynoExited                     // Process exited [with status <n>]
+	DynoRestarting                 // Restarting
+	DynoCycling                    // Cycling (the daily restart)
+	DynoIdling                     // Idling
+	DynoUnidling                   // Unidling
+	DynoMemory                     // Process running mem=590M(115.2%)
+	DynoError                      // Error R14 (Memory quota exceeded) [-> detail]
+	DynoSIGHUP                     // Client connection closed. Sending SIGHUP to all processes
 )
 
 var dynoKindNames = [...]string{"unknown", "state_changed", "starting", "stopping", "exited", "restarting", "cycling", "idling", "unidling", "memory", "error", "sighup"}
@@ -127,7 +127,7 @@ func ParseDyno(msg []byte, ev *DynoEvent) bool {
 	return true
 }
 
-// parseCommand handles `` `cmd` ``, `: `cmd``, a bare command, and a
+// parseCommand handles “ `cmd` “, `: `cmd“, a bare command, and a
 // trailing " by user <email>" after a backticked command (one-off dynos).
 func parseCommand(rest []byte, ev *DynoEvent) {
 	if len(rest) > 0 && rest[0] == ':' {
