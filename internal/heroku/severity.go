@@ -61,3 +61,15 @@ func (ev *DynoEvent) Severity() Severity {
 	}
 	return SeverityInfo
 }
+
+// Severity of an API event: a failed build is an error, every other event
+// is a routine change (info). Unrecognised text is Unset.
+func (ev *APIEvent) Severity() Severity {
+	switch ev.Kind {
+	case APIUnknown:
+		return SeverityUnset
+	case APIBuildFailed:
+		return SeverityError
+	}
+	return SeverityInfo
+}

@@ -1,0 +1,267 @@
+package heroku
+
+// APIEventKind says which platform API event (`app api`) a line is.
+type APIEventKind uint8
+
+// API events (reference §3.2). APIOther is an "… by user <email>" line whose
+// wording is not known here: the actor is still worth keeping.
+const (
+	APIUnknown          APIEventKind = iota
+	APIBuildStarted                  // Build started by user <email>
+	APIBuildSucceeded                // Build succeeded
+	APIBuildFailed                   // Build failed -- check your build output: <url>
+	APIDeploy                        // Deploy <sha> by user <email>
+	APIRelease                       // Release v<N> created by user <email>
+	APIScale                         // Scaled to web@2:Standard-1X … by user <email>
+	APIConfigSet                     // Set A, B config vars by user <email>
+	APIConfigRemove                  // Remove A config vars by user <email>
+	APIAddonAttach                   // Attach DATABASE (@ref:postgresql-flat-02648) by user <email>
+	APIAddonDetach                   // Detach DATABASE (@ref:…) by user <email>
+	APIAddonUpdate                   // Update DATABASE by user <email>
+	APIAddonProvisioned              // @ref:… completed provisioning[, setting X_URL.] by user <email>
+	APIReleaseCommands               // Running release v5 commands by user <email>
+	APIRollback                      // Rollback to v7 by user <email>
+	APIInitialRelease                // Initial release by user <email>
+	APIEnableLogplex                 // Enable Logplex by user <email>
+	APIStackUpgrade                  // Upgrade stack to heroku-20 by user <email>
+	APIOther                         // anything else "… by user <email>"
+)
+
+var apiKindNames = [...]string{"unknown", "build_started", "build_succeeded", "build_failed", "deploy", "release", "scale",
+	"config_set", "config_remove", "addon_attach", "addon_detach", "addon_update", "addon_provisioned",
+	"release_commands", "rollback", "initial_release", "enable_logplex", "stack_upgrade", "other"}
+
+// String returns a snake_case name for the kind, usable as an event name.
+func (k APIEventKind) String() string {
+	if int(k) < len(apiKindNames) {
+		return apiKindNames[k]
+	}
+	return "unknown"
+}
+
+// APIEvent is a parsed `app api` line. Byte fields are subslices of the
+// message; empty means absent.
+type APIEvent struct {
+	Kind APIEventKind
+
+	// User is the actor after "by user" (an email, or an add-on's address
+	// such as heroku.hirefire.api@…).
+	User []byte
+
+	// Version is the release as written ("v7"); VersionNum its number.
+	Version    []byte
+	VersionNum int
+	HasVersion bool
+
+	// Commit is the short SHA of a Deploy.
+	Commit []byte
+
+	// Formation is the raw "web@2:Standard-1X worker@1:Standard-2X" of a
+	// Scale; iterate it with FormationEntries.
+	Formation []byte
+
+	// BuildURL is the dashboard link of a failed build.
+	BuildURL []byte
+
+	// ConfigVars is the raw comma list of a Set/Remove, or the variables an
+	// add-on set when it finished provisioning; iterate with ConfigVarNames.
+	ConfigVars []byte
+
+	// Attachment is the add-on's attachment name (DATABASE), Addon the
+	// add-on's name from "@ref:" (postgresql-flat-02648).
+	Attachment []byte
+	Addon      []byte
+
+	// Stack is the target of a stack upgrade (heroku-20).
+	Stack []byte
+
+	// Detail is the action text of APIOther (everything before " by user ").
+	Detail []byte
+}
+
+// ParseAPI parses an API event into ev (which it resets) and reports whether
+// it was recognised (ev.Kind != APIUnknown).
+func ParseAPI(msg []byte, ev *APIEvent) bool {
+	*ev = APIEvent{}
+	msg = trimSpaceASCII(msg)
+	body := msg
+	if i := lastIndexStr(msg, " by user "); i >= 0 {
+		ev.User = trimSpaceASCII(msg[i+len(" by user "):])
+		body = msg[:i]
+	}
+	switch {
+	case hasPrefixStr(body, "Build started"):
+		ev.Kind = APIBuildStarted
+	case string(body) == "Build succeeded":
+		ev.Kind = APIBuildSucceeded
+	case hasPrefixStr(body, "Build failed"):
+		ev.Kind = APIBuildFailed
+		if i := indexStr(body, "http"); i >= 0 {
+			ev.BuildURL = firstWord(body[i:])
+		}
+	case hasPrefixStr(body, "Deploy "):
+		ev.Kind = APIDeploy
+		ev.Commit = firstWord(body[len("Deploy "):])
+	case hasPrefixStr(body, "Release v") && hasSuffixStr(body, " created"):
+		ev.Kind = APIRelease
+		ev.setVersion(body[len("Release "):])
+	case hasPrefixStr(body, "Scaled to "):
+		ev.Kind = APIScale
+		ev.Formation = trimSpaceASCII(body[len("Scaled to "):])
+	case configVarList(body, "Set ") != nil:
+		ev.Kind = APIConfigSet
+		ev.ConfigVars = configVarList(body, "Set ")
+	case configVarList(body, "Remove ") != nil:
+		ev.Kind = APIConfigRemove
+		ev.ConfigVars = configVarList(body, "Remove ")
+	case hasPrefixStr(body, "Attach "):
+		ev.Kind = APIAddonAttach
+		ev.parseAttachment(body[len("Attach "):])
+	case hasPrefixStr(body, "Detach "):
+		ev.Kind = APIAddonDetach
+		ev.parseAttachment(body[len("Detach "):])
+	case hasPrefixStr(body, "Update "):
+		ev.Kind = APIAddonUpdate
+		ev.parseAttachment(body[len("Update "):])
+	case hasPrefixStr(body, "@ref:") && indexStr(body, " completed provisioning") > 0:
+		ev.Kind = APIAddonProvisioned
+		rest := body[len("@ref:"):]
+		ev.Addon = firstWord(rest)
+		if i := indexStr(rest, "setting "); i >= 0 {
+			vars := trimSpaceASCII(rest[i+len("setting "):])
+			if n := len(vars); n > 0 && vars[n-1] == '.' {
+				vars = vars[:n-1]
+			}
+			ev.ConfigVars = vars
+		}
+	case hasPrefixStr(body, "Running release v") && hasSuffixStr(body, " commands"):
+		ev.Kind = APIReleaseCommands
+		ev.setVersion(body[len("Running release "):])
+	case hasPrefixStr(body, "Rollback to v"):
+		ev.Kind = APIRollback
+		ev.setVersion(body[len("Rollback to "):])
+	case string(body) == "Initial release":
+		ev.Kind = APIInitialRelease
+	case string(body) == "Enable Logplex":
+		ev.Kind = APIEnableLogplex
+	case hasPrefixStr(body, "Upgrade stack to "):
+		ev.Kind = APIStackUpgrade
+		ev.Stack = firstWord(body[len("Upgrade stack to "):])
+	case len(ev.User) > 0:
+		ev.Kind = APIOther
+		ev.Detail = body
+	default:
+		ev.User = nil
+		return false
+	}
+	return true
+}
+
+// configVarList returns the names in "<verb>A, B config vars", or nil if b
+// is not in that form.
+func configVarList(b []byte, verb string) []byte {
+	if !hasPrefixStr(b, verb) {
+		return nil
+	}
+	end := -1
+	switch {
+	case hasSuffixStr(b, " config vars"):
+		end = len(b) - len(" config vars")
+	case hasSuffixStr(b, " config var"):
+		end = len(b) - len(" config var")
+	}
+	if end <= len(verb) {
+		return nil
+	}
+	return b[len(verb):end]
+}
+
+// setVersion reads "v7" (and whatever word follows it is ignored).
+func (ev *APIEvent) setVersion(b []byte) {
+	v := firstWord(b)
+	if len(v) < 2 || v[0] != 'v' {
+		return
+	}
+	if n, ok := wholeUint(v[1:]); ok {
+		ev.Version, ev.VersionNum, ev.HasVersion = v, n, true
+	}
+}
+
+// parseAttachment reads "DATABASE (@ref:postgresql-flat-02648)"; the
+// parenthesised add-on is optional.
+func (ev *APIEvent) parseAttachment(b []byte) {
+	ev.Attachment = firstWord(b)
+	if i := indexStr(b, "(@ref:"); i >= 0 {
+		ref := b[i+len("(@ref:"):]
+		if j := indexStr(ref, ")"); j >= 0 {
+			ref = ref[:j]
+		}
+		ev.Addon = ref
+	}
+}
+
+// FormationEntry is one "type@quantity:size" item of a Scale event.
+// Size is empty when the entry has no ":size" part.
+type FormationEntry struct {
+	Type     []byte
+	Quantity int
+	Size     []byte
+}
+
+// FormationIter walks a raw formation without allocating.
+type FormationIter struct{ rest []byte }
+
+// NewFormationIter iterates over a raw formation such as
+// "web@2:Standard-1X worker@1:Standard-2X".
+func NewFormationIter(raw []byte) FormationIter { return FormationIter{rest: raw} }
+
+// FormationEntries iterates over the Scale event's formation.
+func (ev *APIEvent) FormationEntries() FormationIter { return FormationIter{rest: ev.Formation} }
+
+// Next returns the next well-formed entry; tokens without "@<digits>" are
+// skipped rather than guessed at.
+func (it *FormationIter) Next() (FormationEntry, bool) {
+	for len(it.rest) > 0 {
+		it.rest = trimSpaceASCII(it.rest)
+		tok := firstWord(it.rest)
+		it.rest = it.rest[len(tok):]
+		at := indexStr(tok, "@")
+		if at <= 0 {
+			continue
+		}
+		q, n, ok := leadingUint(tok[at+1:])
+		if !ok {
+			continue
+		}
+		e := FormationEntry{Type: tok[:at], Quantity: q}
+		if tail := tok[at+1+n:]; len(tail) > 1 && tail[0] == ':' {
+			e.Size = tail[1:]
+		} else if len(tail) > 0 {
+			continue
+		}
+		return e, true
+	}
+	return FormationEntry{}, false
+}
+
+// NameIter walks a comma-separated name list ("A, B, C") without allocating.
+type NameIter struct{ rest []byte }
+
+// ConfigVarNames iterates over ev.ConfigVars.
+func (ev *APIEvent) ConfigVarNames() NameIter { return NameIter{rest: ev.ConfigVars} }
+
+// Next returns the next non-empty name.
+func (it *NameIter) Next() ([]byte, bool) {
+	for len(it.rest) > 0 {
+		name := it.rest
+		if i := indexStr(it.rest, ","); i >= 0 {
+			name, it.rest = it.rest[:i], it.rest[i+1:]
+		} else {
+			it.rest = nil
+		}
+		if name = trimSpaceASCII(name); len(name) > 0 {
+			return name, true
+		}
+	}
+	return nil, false
+}
