@@ -199,3 +199,39 @@ func Normalize(v float64, unit []byte) (float64, string, bool) {
 	ucum, f, ok := NormalizeUnit(unit)
 	return v * f, ucum, ok
 }
+
+// MetricKind says how a sample behaves over time, which decides the OTel
+// instrument the receiver builds.
+type MetricKind uint8
+
+const (
+	// MetricGauge is a point-in-time value (memory, load, ratios).
+	MetricGauge MetricKind = iota
+	// MetricCounter is a cumulative, monotonic total since some start
+	// (pgpgin/pgpgout), so rates can be taken from it.
+	MetricCounter
+)
+
+// String returns "gauge" or "counter".
+func (k MetricKind) String() string {
+	if k == MetricCounter {
+		return "counter"
+	}
+	return "gauge"
+}
+
+// MetricInfo describes one Heroku sample# key and the metric it becomes.
+// Tables of these (RuntimeTable, AddonTable) are the single place where
+// names, units and meanings are decided, so generators and docs can list
+// them.
+type MetricInfo struct {
+	Key  string     // as logged after "sample#", e.g. "memory_rss", "read-iops"
+	Name string     // OTel metric name: dot-separated namespaces, snake_case words
+	Unit string     // UCUM unit of the normalised value ("By", "1", "{connection}")
+	Kind MetricKind // gauge or cumulative counter
+	// AttrKey and AttrValue, when set, name the one attribute that tells
+	// apart keys sharing Name (read-iops and write-iops are one metric
+	// with disk.io.direction=read|write).
+	AttrKey, AttrValue string
+	Description        string
+}
