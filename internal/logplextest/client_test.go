@@ -18,36 +18,6 @@ import (
 	"time"
 )
 
-// splitFrames splits an octet-counted body into its syslog messages using
-// only the standard library, independently of the code under test.
-func splitFrames(body []byte) ([][]byte, error) {
-	var out [][]byte
-	for len(body) > 0 {
-		sp := bytes.IndexByte(body, ' ')
-		if sp <= 0 {
-			return out, fmt.Errorf("frame %d: no length prefix in %q", len(out), trunc(body))
-		}
-		n, err := strconv.Atoi(string(body[:sp]))
-		if err != nil || n <= 0 || (body[0] == '0') {
-			return out, fmt.Errorf("frame %d: bad length %q", len(out), body[:sp])
-		}
-		body = body[sp+1:]
-		if n > len(body) {
-			return out, fmt.Errorf("frame %d: length %d but only %d bytes left", len(out), n, len(body))
-		}
-		out = append(out, body[:n])
-		body = body[n:]
-	}
-	return out, nil
-}
-
-func trunc(b []byte) []byte {
-	if len(b) > 40 {
-		return b[:40]
-	}
-	return b
-}
-
 // request is what the test server saw of one POST.
 type request struct {
 	Header           http.Header
@@ -75,7 +45,7 @@ func newDrainServer(t *testing.T, respond func(n int, r *request) int) *drainSer
 		if err != nil {
 			t.Errorf("reading body: %v", err)
 		}
-		frames, err := splitFrames(body)
+		frames, err := SplitFrames(body)
 		if err != nil {
 			t.Errorf("body does not split into frames: %v", err)
 		}
@@ -169,7 +139,7 @@ func TestFrameByteCounts(t *testing.T) {
 		if tc.m.FrameSize() != len(got) {
 			t.Errorf("FrameSize() = %d, frame is %d bytes", tc.m.FrameSize(), len(got))
 		}
-		frames, err := splitFrames([]byte(got))
+		frames, err := SplitFrames([]byte(got))
 		if err != nil || len(frames) != 1 || !bytes.Equal(frames[0], tc.m.Syslog()) {
 			t.Errorf("frame %q does not split back into its message: %v", got, err)
 		}

@@ -10,6 +10,8 @@
 package logplextest
 
 import (
+	"bytes"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -129,4 +131,36 @@ func L10(now time.Time, dropped int, since time.Time) Message {
 			" messages dropped since " + since.UTC().Format(SecondsLayout) + ".",
 		NoLF: true,
 	}
+}
+
+// SplitFrames splits an octet-counted drain body into its syslog messages.
+// It is deliberately small and strict (standard library only, no leading
+// zeros, every length exact) so tests can check bodies and fixtures without
+// depending on the receiver's scanner.
+func SplitFrames(body []byte) ([][]byte, error) {
+	var out [][]byte
+	for len(body) > 0 {
+		sp := bytes.IndexByte(body, ' ')
+		if sp <= 0 || sp > 7 {
+			return out, fmt.Errorf("frame %d: no length prefix before %q", len(out), head(body))
+		}
+		n, err := strconv.Atoi(string(body[:sp]))
+		if err != nil || n <= 0 || body[0] == '0' {
+			return out, fmt.Errorf("frame %d: bad length %q", len(out), body[:sp])
+		}
+		body = body[sp+1:]
+		if n > len(body) {
+			return out, fmt.Errorf("frame %d: length %d but only %d bytes left", len(out), n, len(body))
+		}
+		out = append(out, body[:n])
+		body = body[n:]
+	}
+	return out, nil
+}
+
+func head(b []byte) []byte {
+	if len(b) > 40 {
+		return b[:40]
+	}
+	return b
 }
