@@ -54,9 +54,9 @@ func noop(bool) {}
 // for ttl after it was accepted. When full, the oldest accepted id is
 // forgotten first (a duplicate hit does not refresh an id: both the ttl and
 // the eviction order count from acceptance). maxEntries < 1 is treated as
-// 1; ttl <= 0 means accepted
-// ids do not expire (they are only evicted when the cache is full). now is
-// the clock (nil means time.Now); it should not go backwards.
+// 1; ttl <= 0 means accepted ids do not expire (they are only evicted when
+// the cache is full). now is the clock (nil means time.Now); it should not
+// go backwards.
 //
 // Ids being processed are tracked in addition to maxEntries; their number is
 // bounded by the number of concurrent requests.
