@@ -73,3 +73,30 @@ func (ev *APIEvent) Severity() Severity {
 	}
 	return SeverityInfo
 }
+
+// Severity of a router line:
+//   - at=error → error, at=warning → warn (H27/H28).
+//   - at=info with a code (H80–H83: maintenance, blank app, quota, planned
+//     degradation) → warn: the router refused the request, which is worth
+//     seeing even though Heroku logs it as info (Sumo counts these as errors).
+//   - at=info without a code → info, whatever the status. A 5xx from the app
+//     is the app's answer, already visible in Status; the router line is not
+//     where the app's error is logged.
+//   - no at= (legacy lines): the code's default, else info.
+func (r *Router) Severity() Severity {
+	switch string(r.At) {
+	case "error":
+		return SeverityError
+	case "warning", "warn":
+		return SeverityWarn
+	case "info":
+		if r.Code != 0 {
+			return SeverityWarn
+		}
+		return SeverityInfo
+	}
+	if r.Code != 0 {
+		return r.Code.Severity()
+	}
+	return SeverityInfo
+}
