@@ -1,0 +1,284 @@
+package heroku
+
+// Heroku Postgres and Heroku Data for Redis metric lines (reference §3.4,
+// §3.5): APP-NAME "app", PROCID "heroku-postgres" or "heroku-redis":
+//
+//	source=HEROKU_POSTGRESQL_GREEN addon=postgresql-opaque-12345 sample#current_transaction=11618849366 sample#db_size=147391814791bytes …
+//	source=REDIS addon=redis-metric-98068 sample#active-connections=404 … sample#memory-redis=343477584bytes sample#hit-rate=0.7 sample#evicted-keys=0
+
+// AddonService is the data add-on a metric line comes from.
+type AddonService uint8
+
+// Services that log sample# metrics into the app's stream.
+const (
+	AddonUnknown AddonService = iota
+	AddonPostgres
+	AddonRedis
+)
+
+// String returns "postgres", "redis" or "".
+func (s AddonService) String() string {
+	switch s {
+	case AddonPostgres:
+		return "postgres"
+	case AddonRedis:
+		return "redis"
+	}
+	return ""
+}
+
+// AddonServiceOf maps a PROCID to its service; AddonUnknown for anything
+// else, including the add-on's server logs ("postgres.1262692"), which are
+// not metrics.
+func AddonServiceOf(procid []byte) AddonService {
+	switch string(procid) {
+	case "heroku-postgres":
+		return AddonPostgres
+	case "heroku-redis":
+		return AddonRedis
+	}
+	return AddonUnknown
+}
+
+// AddonMetricInfo is an AddonTable entry: a MetricInfo for one service.
+type AddonMetricInfo struct {
+	Service AddonService
+	MetricInfo
+}
+
+// AddonTable is the curated list of every Postgres and Redis sample key in
+// the reference, with the metric each becomes. Naming follows OTel
+// guidance: counts of things are ".count" ({connection}), maxima ".limit",
+// 0–1 fractions ".utilization" or ".hit_ratio" with unit "1", and series
+// that add up to one quantity (read/write IOPS) share a name and differ by
+// the disk.io.direction attribute. Keys logged as "…-percentage-used" are
+// 0–1 fractions despite the name and stay 0–1 here.
+//
+// A value without a unit suffix is taken to be in the entry's unit
+// (tmp-disk-used is bytes with no suffix). A suffix that converts to a
+// different unit makes the sample fall back to the unknown-key path.
+var AddonTable = [...]AddonMetricInfo{
+	// Heroku Postgres.
+	{AddonPostgres, MetricInfo{Key: "current_transaction", Name: "heroku.postgres.transaction.id", Unit: "{transaction}", Kind: MetricCounter,
+		Description: "Current transaction ID; it only grows, so its rate is the rate of write transactions."}},
+	{AddonPostgres, MetricInfo{Key: "db_size", Name: "heroku.postgres.db.size", Unit: "By",
+		Description: "Size of the database on disk."}},
+	{AddonPostgres, MetricInfo{Key: "db-max-size", Name: "heroku.postgres.db.limit", Unit: "By",
+		Description: "Largest database size the plan allows."}},
+	{AddonPostgres, MetricInfo{Key: "db-size-percentage-used", Name: "heroku.postgres.db.utilization", Unit: "1",
+		Description: "Database size as a fraction (0–1) of the plan's limit."}},
+	{AddonPostgres, MetricInfo{Key: "tables", Name: "heroku.postgres.table.count", Unit: "{table}",
+		Description: "Number of tables in the database."}},
+	{AddonPostgres, MetricInfo{Key: "active-connections", Name: "heroku.postgres.connection.count", Unit: "{connection}",
+		Description: "Connections established to the database."}},
+	{AddonPostgres, MetricInfo{Key: "waiting-connections", Name: "heroku.postgres.connection.waiting", Unit: "{connection}",
+		Description: "Connections waiting on a lock."}},
+	{AddonPostgres, MetricInfo{Key: "max-connections", Name: "heroku.postgres.connection.limit", Unit: "{connection}",
+		Description: "Connection limit of the plan."}},
+	{AddonPostgres, MetricInfo{Key: "connections-percentage-used", Name: "heroku.postgres.connection.utilization", Unit: "1",
+		Description: "Active connections as a fraction (0–1) of the limit."}},
+	{AddonPostgres, MetricInfo{Key: "index-cache-hit-rate", Name: "heroku.postgres.index_cache.hit_ratio", Unit: "1",
+		Description: "Fraction (0–1) of index block reads served from the buffer cache."}},
+	{AddonPostgres, MetricInfo{Key: "table-cache-hit-rate", Name: "heroku.postgres.table_cache.hit_ratio", Unit: "1",
+		Description: "Fraction (0–1) of table block reads served from the buffer cache."}},
+	{AddonPostgres, MetricInfo{Key: "load-avg-1m", Name: "heroku.postgres.load_average.1m", Unit: "1",
+		Description: "Server load average over 1 minute."}},
+	{AddonPostgres, MetricInfo{Key: "load-avg-5m", Name: "heroku.postgres.load_average.5m", Unit: "1",
+		Description: "Server load average over 5 minutes."}},
+	{AddonPostgres, MetricInfo{Key: "load-avg-15m", Name: "heroku.postgres.load_average.15m", Unit: "1",
+		Description: "Server load average over 15 minutes."}},
+	{AddonPostgres, MetricInfo{Key: "read-iops", Name: "heroku.postgres.disk.iops", Unit: "{operation}/s",
+		AttrKey: "disk.io.direction", AttrValue: "read", Description: "Disk read operations per second."}},
+	{AddonPostgres, MetricInfo{Key: "write-iops", Name: "heroku.postgres.disk.iops", Unit: "{operation}/s",
+		AttrKey: "disk.io.direction", AttrValue: "write", Description: "Disk write operations per second."}},
+	{AddonPostgres, MetricInfo{Key: "max-iops", Name: "heroku.postgres.disk.iops_limit", Unit: "{operation}/s",
+		Description: "Provisioned disk operations per second of the plan."}},
+	{AddonPostgres, MetricInfo{Key: "iops-percentage-used", Name: "heroku.postgres.disk.iops_utilization", Unit: "1",
+		Description: "Disk operations as a fraction (0–1) of the provisioned IOPS."}},
+	{AddonPostgres, MetricInfo{Key: "tmp-disk-used", Name: "heroku.postgres.tmp_disk.used", Unit: "By",
+		Description: "Temporary disk space in use (logged in bytes with no suffix)."}},
+	{AddonPostgres, MetricInfo{Key: "tmp-disk-available", Name: "heroku.postgres.tmp_disk.available", Unit: "By",
+		Description: "Temporary disk space available (logged in bytes with no suffix)."}},
+	{AddonPostgres, MetricInfo{Key: "memory-total", Name: "heroku.postgres.memory.total", Unit: "By",
+		Description: "Total server memory."}},
+	{AddonPostgres, MetricInfo{Key: "memory-free", Name: "heroku.postgres.memory.free", Unit: "By",
+		Description: "Free server memory."}},
+	{AddonPostgres, MetricInfo{Key: "memory-cached", Name: "heroku.postgres.memory.cached", Unit: "By",
+		Description: "Memory used by the OS page cache."}},
+	{AddonPostgres, MetricInfo{Key: "memory-postgres", Name: "heroku.postgres.memory.used", Unit: "By",
+		Description: "Memory used by Postgres processes."}},
+	{AddonPostgres, MetricInfo{Key: "memory-percentage-used", Name: "heroku.postgres.memory.utilization", Unit: "1",
+		Description: "Memory in use as a fraction (0–1) of the total."}},
+	{AddonPostgres, MetricInfo{Key: "wal-percentage-used", Name: "heroku.postgres.wal.utilization", Unit: "1",
+		Description: "WAL volume in use as a fraction (0–1), despite the key's name."}},
+
+	// Heroku Data for Redis.
+	{AddonRedis, MetricInfo{Key: "active-connections", Name: "heroku.redis.connection.count", Unit: "{connection}",
+		Description: "Client connections to Redis."}},
+	{AddonRedis, MetricInfo{Key: "load-avg-1m", Name: "heroku.redis.load_average.1m", Unit: "1",
+		Description: "Server load average over 1 minute."}},
+	{AddonRedis, MetricInfo{Key: "load-avg-5m", Name: "heroku.redis.load_average.5m", Unit: "1",
+		Description: "Server load average over 5 minutes."}},
+	{AddonRedis, MetricInfo{Key: "load-avg-15m", Name: "heroku.redis.load_average.15m", Unit: "1",
+		Description: "Server load average over 15 minutes."}},
+	{AddonRedis, MetricInfo{Key: "read-iops", Name: "heroku.redis.disk.iops", Unit: "{operation}/s",
+		AttrKey: "disk.io.direction", AttrValue: "read", Description: "Disk read operations per second."}},
+	{AddonRedis, MetricInfo{Key: "write-iops", Name: "heroku.redis.disk.iops", Unit: "{operation}/s",
+		AttrKey: "disk.io.direction", AttrValue: "write", Description: "Disk write operations per second."}},
+	{AddonRedis, MetricInfo{Key: "memory-total", Name: "heroku.redis.memory.total", Unit: "By",
+		Description: "Total server memory."}},
+	{AddonRedis, MetricInfo{Key: "memory-free", Name: "heroku.redis.memory.free", Unit: "By",
+		Description: "Free server memory."}},
+	{AddonRedis, MetricInfo{Key: "memory-cached", Name: "heroku.redis.memory.cached", Unit: "By",
+		Description: "Memory used by the OS page cache."}},
+	{AddonRedis, MetricInfo{Key: "memory-redis", Name: "heroku.redis.memory.used", Unit: "By",
+		Description: "Memory used by Redis itself."}},
+	{AddonRedis, MetricInfo{Key: "hit-rate", Name: "heroku.redis.keyspace.hit_ratio", Unit: "1",
+		Description: "Fraction (0–1) of key lookups that found the key."}},
+	// Whether Heroku resets this between samples is undocumented, so it is
+	// reported as the gauge it is logged as.
+	{AddonRedis, MetricInfo{Key: "evicted-keys", Name: "heroku.redis.keys.evicted", Unit: "{key}",
+		Description: "Keys evicted because of the maxmemory policy, as reported."}},
+}
+
+// LookupAddonMetric returns the AddonTable entry for a service's key
+// (without "sample#"), or nil.
+func LookupAddonMetric(svc AddonService, key []byte) *MetricInfo {
+	i := addonLookup(svc, key, 0)
+	if i < 0 {
+		return nil
+	}
+	return &AddonTable[i].MetricInfo
+}
+
+// addonLookup scans AddonTable starting at hint and wrapping around. Keys
+// arrive in a stable order, so starting just after the previous hit finds
+// most keys on the first comparison.
+func addonLookup(svc AddonService, key []byte, hint int) int {
+	n := len(AddonTable)
+	if hint < 0 || hint >= n {
+		hint = 0
+	}
+	for j := 0; j < n; j++ {
+		i := hint + j
+		if i >= n {
+			i -= n
+		}
+		e := &AddonTable[i]
+		if e.Service == svc && string(key) == e.Key {
+			return i
+		}
+	}
+	return -1
+}
+
+// AppendAddonFallbackName appends the name used for a key that is not in
+// AddonTable: "heroku.<service>.<key>" with '-' and any byte outside
+// [a-z0-9_.] turned into '_' (upper case folded), so keys Heroku adds later
+// still come through under a predictable name. Callers cache the result
+// per key.
+func AppendAddonFallbackName(dst []byte, svc AddonService, key []byte) []byte {
+	dst = append(dst, "heroku."...)
+	dst = append(dst, svc.String()...)
+	dst = append(dst, '.')
+	for _, c := range key {
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '_', c == '.':
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			c = '_'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// AddonSample is one sample# pair of an add-on metric line.
+type AddonSample struct {
+	// Key is the key as logged, without "sample#" ("db_size").
+	Key []byte
+	// Value is normalised into Unit (kB and MB to bytes, ms to seconds).
+	Value float64
+	// Unit is the UCUM unit of Value; "" when the suffix is not in the unit
+	// table, in which case Value is as logged and RawUnit says what it is.
+	Unit string
+	// RawUnit is the suffix as logged, nil when there was none.
+	RawUnit []byte
+	// Info is the AddonTable entry; nil for keys not in the table, and for
+	// known keys logged in a unit that does not convert to the entry's
+	// (those are gauges under AppendAddonFallbackName's name, so a
+	// surprise unit never lands in the curated metric).
+	Info *MetricInfo
+}
+
+// AppendName appends the sample's metric name: Info.Name, or the fallback
+// name when Info is nil.
+func (s *AddonSample) AppendName(dst []byte, svc AddonService) []byte {
+	if s.Info != nil {
+		return append(dst, s.Info.Name...)
+	}
+	return AppendAddonFallbackName(dst, svc, s.Key)
+}
+
+// AddonMetrics is one parsed add-on metric line. Its byte fields alias the
+// message; reuse one value across lines so Samples keeps its capacity.
+type AddonMetrics struct {
+	Service AddonService
+	// Source is the attachment name ("DATABASE", "HEROKU_POSTGRESQL_GREEN",
+	// "REDIS"); the natural identity for the metric stream.
+	Source []byte
+	// Addon is the add-on name ("postgresql-opaque-12345"), absent in 2016
+	// lines.
+	Addon   []byte
+	Samples []AddonSample
+	// Unknown counts sample# pairs whose value was not a number.
+	Unknown int
+}
+
+// ParseAddon parses a Postgres or Redis metric line into m, reusing
+// m.Samples' storage, and reports whether it held at least one sample. It
+// returns false without looking at msg when procid is neither
+// "heroku-postgres" nor "heroku-redis"; the caller checks APP-NAME "app".
+func ParseAddon(procid, msg []byte, m *AddonMetrics) bool {
+	*m = AddonMetrics{Service: AddonServiceOf(procid), Samples: m.Samples[:0]}
+	if m.Service == AddonUnknown {
+		return false
+	}
+	hint := 0
+	for {
+		key, val, _, rest, ok := NextKV(msg)
+		if !ok {
+			break
+		}
+		msg = rest
+		switch {
+		case string(key) == "source":
+			m.Source = val
+		case string(key) == "addon":
+			m.Addon = val
+		case len(key) > len("sample#") && string(key[:len("sample#")]) == "sample#":
+			name := key[len("sample#"):]
+			v, raw, ok := ParseSample(val)
+			if !ok {
+				m.Unknown++
+				continue
+			}
+			s := AddonSample{Key: name, Value: v, RawUnit: raw}
+			if i := addonLookup(m.Service, name, hint); i >= 0 {
+				hint = i + 1
+				info := &AddonTable[i].MetricInfo
+				if len(raw) == 0 {
+					s.Unit, s.Info = info.Unit, info
+				} else if ucum, f, ok := NormalizeUnit(raw); ok && ucum == info.Unit {
+					s.Value, s.Unit, s.Info = v*f, ucum, info
+				}
+			}
+			if s.Info == nil {
+				s.Value, s.Unit, _ = Normalize(v, raw)
+			}
+			m.Samples = append(m.Samples, s)
+		}
+	}
+	return len(m.Samples) > 0
+}
