@@ -1,0 +1,120 @@
+# herokudrain: OpenTelemetry Collector components for Heroku Logplex HTTPS
+# drains, and the otelcol-heroku distribution built with ocb.
+#
+#   make tools            install pinned ocb and mdatagen into .tools/bin
+#   make generate         run mdatagen for every component with a metadata.yaml
+#   make check-generated  fail when generated files are out of date
+#   make build            build dist/otelcol-heroku (only when inputs changed)
+#   make run              build, then run it with testdata/collector/default.yaml
+#   make test             vet, unit tests (-race), short fuzz runs, e2e tests
+#   make fuzz             long fuzz runs (FUZZTIME=5m per target)
+#   make bench            benchmarks (scripts/bench.sh)
+#   make clean            remove dist/ (make distclean also removes .tools/)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+GO ?= go
+TOOLS_BIN := $(CURDIR)/.tools/bin
+OCB := $(TOOLS_BIN)/builder
+MDATAGEN := $(TOOLS_BIN)/mdatagen
+OCB_VERSION := v0.165.0
+
+DIST_DIR := dist
+DIST_BIN := $(DIST_DIR)/otelcol-heroku
+BUILDER_CONFIG := builder-config.yaml
+CONFIG ?= testdata/collector/default.yaml
+
+# Unit tests run with the race detector; RACE= turns it off.
+RACE ?= -race
+# Per-target fuzz time: short in `make test`, long in `make fuzz`.
+SHORT_FUZZTIME ?= 5s
+FUZZTIME ?= 5m
+UNIT_TIMEOUT ?= 10m
+E2E_TIMEOUT ?= 15m
+E2E_FLAGS ?=
+
+# Inputs of the binary: the non-test Go sources of the root module and the
+# component metadata, outside dist/, .tools/, the tools module and the
+# test-only packages. Test files do not end up in the binary.
+GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -o -path ./internal/tools \
+	-o -path ./e2e -o -path ./internal/logplextest -o -name testdata \) -prune -o \
+	\( -name '*.go' ! -name '*_test.go' -o -name metadata.yaml \) -print)
+
+# Directories holding a component metadata.yaml (for mdatagen).
+METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
+
+.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench clean distclean
+
+## tools: install the pinned ocb and mdatagen into .tools/bin when missing
+tools: $(OCB) $(MDATAGEN)
+
+$(OCB):
+	GOBIN=$(TOOLS_BIN) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
+
+# mdatagen v0.159.0 comes from the separate tools module (internal/tools),
+# so its dependencies never mix with the collector v0.165.0 ones.
+$(MDATAGEN):
+	cd internal/tools && $(GO) build -o $(MDATAGEN) go.opentelemetry.io/collector/cmd/mdatagen
+
+## generate: run mdatagen in each component directory with a metadata.yaml
+generate: $(MDATAGEN)
+	@for d in $(METADATA_DIRS); do \
+		echo "mdatagen $$d/metadata.yaml"; \
+		(cd $$d && $(MDATAGEN) metadata.yaml); \
+	done
+
+## check-generated: re-run mdatagen and fail when that changes or adds
+## generated files (generated_*.go, documentation.md, internal/metadata*)
+GENERATED_PATHS = $(foreach d,$(METADATA_DIRS),$(d)/generated_* $(d)/documentation.md $(d)/internal/metadata $(d)/internal/metadatatest)
+
+check-generated: generate
+	@status="$$(git status --porcelain -- $(GENERATED_PATHS))"; \
+	if [ -n "$$status" ]; then \
+		echo "generated files are out of date; run 'make generate' and commit:"; \
+		echo "$$status"; git --no-pager diff --stat -- $(GENERATED_PATHS); exit 1; \
+	fi; echo "generated files are up to date"
+
+## build: ocb -> dist/otelcol-heroku, only when its inputs changed. The strict
+## version check is on: every component must resolve to the version pinned in
+## builder-config.yaml.
+build: $(DIST_BIN)
+
+$(DIST_BIN): $(BUILDER_CONFIG) go.mod go.sum $(GO_SOURCES) | $(OCB)
+	$(OCB) --config $(BUILDER_CONFIG) --skip-strict-versioning=false
+	@touch $@
+
+## run: build, then run the distribution with the default config
+run: $(DIST_BIN)
+	$(DIST_BIN) --config $(CONFIG)
+
+## test: vet, unit tests, short fuzz runs of every fuzz target, e2e tests
+test: vet unit fuzz-short e2e
+
+vet:
+	$(GO) vet ./...
+
+# Every package but e2e (which needs the binary).
+unit:
+	$(GO) test $(RACE) -timeout $(UNIT_TIMEOUT) $$($(GO) list ./... | grep -v '/e2e$$')
+
+fuzz-short:
+	FUZZTIME=$(SHORT_FUZZTIME) GO=$(GO) scripts/fuzz.sh $(SHORT_FUZZTIME)
+
+e2e: $(DIST_BIN)
+	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) $(E2E_FLAGS) ./e2e/...
+
+## fuzz: long runs of every fuzz target
+fuzz:
+	GO=$(GO) scripts/fuzz.sh $(FUZZTIME)
+
+## bench: Go benchmarks, plus the e2e throughput run when the binary exists
+bench:
+	GO=$(GO) OTELCOL_HEROKU_BIN=$(if $(wildcard $(DIST_BIN)),$(CURDIR)/$(DIST_BIN)) scripts/bench.sh
+
+clean:
+	rm -rf $(DIST_DIR)
+
+distclean: clean
+	rm -rf .tools
