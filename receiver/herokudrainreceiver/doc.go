@@ -1,0 +1,6 @@
+// Package herokudrainreceiver receives Heroku Logplex HTTPS drain requests and
+// turns every syslog frame into an OTLP log record and every sample# line into
+// OTLP gauges. One HTTP server serves both the logs and the metrics pipeline.
+//
+//go:generate ../../.tools/bin/mdatagen metadata.yaml
+package herokudrainreceiver // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver"

@@ -1,0 +1,27 @@
+package translate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
+
+import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/herokudrain/herokudrain/internal/logplex"
+)
+
+// putStructuredData stores RFC 5424 SD as a map of SD-ID to a map of
+// param name to value: syslog.structured_data = {"origin": {"ip": "1.2.3.4"}}.
+// Repeated params keep the last value.
+func putStructuredData(attrs pcommon.Map, f *logplex.Frame) {
+	sd := attrs.PutEmptyMap(AttrSyslogStructuredData)
+	it := f.SDElements()
+	var buf []byte
+	for it.NextElement() {
+		params := sd.PutEmptyMap(string(it.ID()))
+		for it.NextParam() {
+			v := it.Value()
+			if it.NeedsUnescape() {
+				buf = logplex.AppendUnescaped(buf[:0], v)
+				v = buf
+			}
+			params.PutStr(string(it.Name()), string(v))
+		}
+	}
+}
