@@ -1,0 +1,319 @@
+package logplex
+
+import (
+	"bytes"
+	"time"
+	"unicode/utf8"
+)
+
+// SDMode says whether a STRUCTURED-DATA field sits between MSGID and MSG.
+type SDMode int
+
+const (
+	// SDNone never looks for SD: Logplex drains send neither SD nor the "-"
+	// NILVALUE, so a message starting with "- " or "[x]" is message text.
+	// It is the zero value because Logplex is the main sender.
+	SDNone SDMode = iota
+	// SDAuto takes SD only when it is unambiguous: text after MSGID that
+	// starts with "[" and parses completely as RFC 5424 SD followed by SP or
+	// the end, or a "-" NILVALUE followed by SP or the end. For log-shuttle
+	// and RFC 5424 clients. Caveat: a message such as "[INFO] x" is valid SD.
+	SDAuto
+	// SDRFC5424 requires the SD field ("-" or valid SD); otherwise the
+	// header is bad (ErrBadSD) and Message holds everything after MSGID.
+	SDRFC5424
+)
+
+func (m SDMode) String() string {
+	switch m {
+	case SDNone:
+		return "none"
+	case SDAuto:
+		return "auto"
+	case SDRFC5424:
+		return "rfc5424"
+	}
+	return "SDMode(?)"
+}
+
+// Frame is one SYSLOG-MSG. Its byte slices alias the Scanner's buffer and
+// are valid only until the next call to Scan; copy what you keep.
+type Frame struct {
+	// Raw is the SYSLOG-MSG as framed, trailing LF included, at most
+	// MaxFrameSize bytes (see Truncated). The length prefix is not part of it.
+	Raw []byte
+
+	Priority       int       // 0..191, or -1 when missing or out of range
+	Version        int       // 1 for every known sender; 0 when missing
+	Timestamp      time.Time // in UTC; zero unless TimestampValid
+	TimestampValid bool      // false for "-", for a bad timestamp and when the header did not parse
+
+	// Header fields as sent (a "-" NILVALUE is kept, except for MsgID).
+	Hostname, AppName, ProcID []byte
+	MsgID                     []byte // nil when "-"
+	SD                        []byte // raw SD, nil when absent or "-" (see SDMode)
+	// Message is MSG without one trailing LF. When the header does not parse,
+	// it is the whole of Raw without that LF, so the text is never lost.
+	Message []byte
+
+	// Err is nil for a good frame. Otherwise it is a *FrameError whose Kind
+	// is the framing sentinel if framing failed, else the header sentinel.
+	Err error
+	// HeaderErr is the header parse result alone (nil: header fields are
+	// trustworthy even if Err reports a framing problem, e.g. ErrUnframed).
+	HeaderErr error
+
+	Truncated bool  // bytes of this frame were not kept (see Discarded)
+	Discarded int   // bytes of this frame skipped because of MaxFrameSize
+	Offset    int64 // body offset of the frame's first byte (its length prefix, if any)
+}
+
+// Facility returns Priority/8, or -1 when Priority is unknown.
+func (f *Frame) Facility() int {
+	if f.Priority < 0 {
+		return -1
+	}
+	return f.Priority >> 3
+}
+
+// Severity returns Priority%8, or -1 when Priority is unknown. For Heroku's
+// own lines it is not meaningful (router errors are 158 = info).
+func (f *Frame) Severity() int {
+	if f.Priority < 0 {
+		return -1
+	}
+	return f.Priority & 7
+}
+
+// ValidUTF8 reports whether Raw is valid UTF-8, ignoring a rune cut off by
+// truncation. The scanner never rejects invalid UTF-8; the caller decides.
+func (f *Frame) ValidUTF8() bool {
+	b := f.Raw
+	if f.Truncated {
+		// Drop an incomplete last rune (at most 3 bytes) cut by the limit.
+		for i := 1; i <= 3 && i <= len(b); i++ {
+			c := b[len(b)-i]
+			if c < 0x80 {
+				break
+			}
+			if c >= 0xC0 { // lead byte
+				if !utf8.FullRune(b[len(b)-i:]) {
+					b = b[:len(b)-i]
+				}
+				break
+			}
+		}
+	}
+	return utf8.Valid(b)
+}
+
+// SDElements returns an iterator over the frame's structured data.
+func (f *Frame) SDElements() SDIter { return NewSDIter(f.SD) }
+
+// ParseHeader parses msg, one SYSLOG-MSG (a single trailing LF is ignored),
+// into f's header fields and Message. It does not touch Raw, Err or the
+// framing fields; it sets and returns HeaderErr. It allocates only on error.
+func ParseHeader(msg []byte, mode SDMode, f *Frame) error {
+	if n := len(msg); n > 0 && msg[n-1] == '\n' {
+		msg = msg[:n-1]
+	}
+	f.HeaderErr = nil
+	if kind, detail := parseHeader(msg, mode, f); kind != nil {
+		f.HeaderErr = &FrameError{Kind: kind, Detail: detail, Declared: -1, Actual: -1}
+	}
+	return f.HeaderErr
+}
+
+// parseHeader fills f from m (no trailing LF). It returns the first problem
+// as a sentinel plus detail. Value problems (PRI > 191, version != 1, bad
+// timestamp, bad SD) keep the other fields; structural ones (no "<", too few
+// fields) leave only Message = m.
+func parseHeader(m []byte, mode SDMode, f *Frame) (error, string) {
+	f.Priority, f.Version = -1, 0
+	f.Timestamp, f.TimestampValid = time.Time{}, false
+	f.Hostname, f.AppName, f.ProcID, f.MsgID, f.SD = nil, nil, nil, nil, nil
+	f.Message = m
+
+	if len(m) == 0 || m[0] != '<' {
+		return ErrBadPRI, "missing '<'"
+	}
+	i, pri := 1, 0
+	for i < len(m) && i <= 4 && isDigit(m[i]) {
+		pri = pri*10 + int(m[i]-'0')
+		i++
+	}
+	if i == 1 || i > 4 || i >= len(m) || m[i] != '>' {
+		return ErrBadPRI, "PRI is not <1-3 digits>"
+	}
+	i++
+	var kind error
+	var detail string
+	if pri > 191 {
+		kind, detail = ErrBadPRI, "PRI above 191"
+	} else {
+		f.Priority = pri
+	}
+
+	vs, v := i, 0
+	for i < len(m) && i-vs < 3 && isDigit(m[i]) {
+		v = v*10 + int(m[i]-'0')
+		i++
+	}
+	if i == vs || (i < len(m) && m[i] != ' ') {
+		f.Priority = -1
+		return ErrBadVersion, "VERSION is not 1-3 digits followed by SP"
+	}
+	f.Version = v
+	if v != 1 && kind == nil {
+		kind, detail = ErrBadVersion, "VERSION is not 1"
+	}
+
+	// TIMESTAMP HOSTNAME APP-NAME PROCID each end in SP; MSGID ends in SP or
+	// at the end of the message.
+	var tok [5][]byte
+	for t := range tok {
+		if i >= len(m) || m[i] != ' ' {
+			return f.badStructure(m, "too few header fields")
+		}
+		i++
+		j := bytes.IndexByte(m[i:], ' ')
+		if j < 0 {
+			j = len(m) - i
+		}
+		if j == 0 {
+			return f.badStructure(m, "empty header field")
+		}
+		tok[t] = m[i : i+j]
+		i += j
+	}
+	if ts := tok[0]; !(len(ts) == 1 && ts[0] == '-') {
+		if t, ok := parseTimestamp(ts); ok {
+			f.Timestamp, f.TimestampValid = t, true
+		} else if kind == nil {
+			kind, detail = ErrBadTimestamp, "not RFC 3339"
+		}
+	}
+	f.Hostname, f.AppName, f.ProcID = tok[1], tok[2], tok[3]
+	if !(len(tok[4]) == 1 && tok[4][0] == '-') {
+		f.MsgID = tok[4]
+	}
+
+	// i is at the SP after MSGID or at the end.
+	hasRest := i < len(m)
+	var rest []byte
+	if hasRest {
+		rest = m[i+1:]
+	}
+	f.Message = rest
+	if f.Message == nil {
+		f.Message = m[len(m):]
+	}
+	switch mode {
+	case SDNone:
+	case SDAuto, SDRFC5424:
+		if hasRest && len(rest) > 0 && rest[0] == '[' {
+			if n, ok := scanSD(rest); ok && (n == len(rest) || rest[n] == ' ') {
+				f.SD = rest[:n]
+				f.Message = rest[min(n+1, len(rest)):]
+				break
+			}
+		} else if hasRest && len(rest) > 0 && rest[0] == '-' && (len(rest) == 1 || rest[1] == ' ') {
+			f.Message = rest[min(2, len(rest)):]
+			break
+		}
+		if mode == SDRFC5424 && kind == nil {
+			kind, detail = ErrBadSD, "STRUCTURED-DATA missing or invalid"
+		}
+	}
+	return kind, detail
+}
+
+// badStructure resets the fields parsed so far: the header is not usable.
+func (f *Frame) badStructure(m []byte, detail string) (error, string) {
+	f.Priority, f.Version = -1, 0
+	f.Timestamp, f.TimestampValid = time.Time{}, false
+	f.Hostname, f.AppName, f.ProcID, f.MsgID, f.SD = nil, nil, nil, nil, nil
+	f.Message = m
+	return ErrBadHeader, detail
+}
+
+func isDigit(c byte) bool { return c-'0' < 10 }
+
+func d2(b []byte) int {
+	if !isDigit(b[0]) || !isDigit(b[1]) {
+		return -1
+	}
+	return int(b[0]-'0')*10 + int(b[1]-'0')
+}
+
+// parseTimestamp parses the RFC 5424 TIMESTAMP (RFC 3339 with 0-9 fractional
+// digits and Z or ±hh:mm) without allocating; time.Parse would allocate for
+// any non-UTC offset. The result is in UTC.
+func parseTimestamp(b []byte) (time.Time, bool) {
+	if len(b) < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	y1, y2 := d2(b[0:2]), d2(b[2:4])
+	mo, d, h, mi, s := d2(b[5:7]), d2(b[8:10]), d2(b[11:13]), d2(b[14:16]), d2(b[17:19])
+	if y1 < 0 || y2 < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 {
+		return time.Time{}, false
+	}
+	y := y1*100 + y2
+	if d > daysIn(mo, y) {
+		return time.Time{}, false
+	}
+	i, ns := 19, 0
+	if b[i] == '.' {
+		i++
+		st := i
+		for i < len(b) && isDigit(b[i]) {
+			ns = ns*10 + int(b[i]-'0')
+			i++
+		}
+		nd := i - st
+		if nd == 0 || nd > 9 {
+			return time.Time{}, false
+		}
+		for ; nd < 9; nd++ {
+			ns *= 10
+		}
+	}
+	off := 0
+	switch {
+	case i < len(b) && b[i] == 'Z':
+		i++
+	case i+6 <= len(b) && (b[i] == '+' || b[i] == '-') && b[i+3] == ':':
+		oh, om := d2(b[i+1:i+3]), d2(b[i+4:i+6])
+		if oh < 0 || oh > 23 || om < 0 || om > 59 {
+			return time.Time{}, false
+		}
+		off = oh*3600 + om*60
+		if b[i] == '-' {
+			off = -off
+		}
+		i += 6
+	default:
+		return time.Time{}, false
+	}
+	if i != len(b) {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, s, ns, time.UTC)
+	if off != 0 {
+		t = t.Add(-time.Duration(off) * time.Second)
+	}
+	return t, true
+}
+
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
