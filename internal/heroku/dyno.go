@@ -102,10 +102,12 @@ func ParseDyno(msg []byte, ev *DynoEvent) bool {
 		ev.Kind = DynoMemory
 		parseMemory(msg[len("Process running mem="):], ev)
 	case hasPrefixStr(msg, "Error R"):
-		if !parseCodedError(msg, ev) {
+		code, name, detail, ok := parseCodedError(msg)
+		if !ok {
 			return false
 		}
 		ev.Kind = DynoError
+		ev.Code, ev.CodeName, ev.Detail = code, name, detail
 	case hasPrefixStr(msg, "Client connection closed. Sending SIGHUP"):
 		ev.Kind = DynoSIGHUP
 		ev.Signal = msg[len("Client connection closed. Sending ") : len("Client connection closed. Sending ")+len("SIGHUP")]
@@ -174,39 +176,37 @@ func parseMemory(b []byte, ev *DynoEvent) {
 	}
 }
 
-// parseCodedError reads "Error X99 (Name)[ -> detail]" (also "Error X99: detail"
-// and "Error X99 -> detail"), the form shared by R codes and the legacy router.
-func parseCodedError(msg []byte, ev *DynoEvent) bool {
+// parseCodedError reads "Error X99 (Name)[ -> detail]", "Error X99 (Name): detail"
+// and "Error X99: detail": the form shared by R codes, L codes and the
+// legacy router. msg must start with "Error ".
+func parseCodedError(msg []byte) (code ErrorCode, name, detail []byte, ok bool) {
 	rest := msg[len("Error "):]
 	if len(rest) < 3 {
-		return false
+		return 0, nil, nil, false
 	}
-	code, ok := ParseErrorCode(rest[:3])
+	code, ok = ParseErrorCode(rest[:3])
 	if !ok || (len(rest) > 3 && rest[3] != ' ' && rest[3] != ':') {
-		return false
+		return 0, nil, nil, false
 	}
-	ev.Code = code
-	rest = rest[3:]
-	if len(rest) > 0 && rest[0] == ':' {
-		ev.Detail = trimSpaceASCII(rest[1:])
-		return true
-	}
-	rest = trimSpaceASCII(rest)
+	rest = trimSpaceASCII(rest[3:])
 	if len(rest) > 0 && rest[0] == '(' {
 		end := indexStr(rest, ")")
 		if end < 0 {
-			ev.CodeName = rest[1:]
-			return true
+			return code, rest[1:], nil, true
 		}
-		ev.CodeName = rest[1:end]
+		name = rest[1:end]
 		rest = trimSpaceASCII(rest[end+1:])
 	}
-	if hasPrefixStr(rest, "->") {
-		ev.Detail = trimSpaceASCII(rest[2:])
-	} else if len(rest) > 0 {
-		ev.Detail = rest
+	switch {
+	case hasPrefixStr(rest, "->"):
+		rest = rest[2:]
+	case hasPrefixStr(rest, ":"):
+		rest = rest[1:]
 	}
-	return true
+	if rest = trimSpaceASCII(rest); len(rest) > 0 {
+		detail = rest
+	}
+	return code, name, detail, true
 }
 
 // LaunchOutcome buckets a state change for Sumo's Dyno dashboard panels.

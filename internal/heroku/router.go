@@ -170,12 +170,12 @@ func startsWithMethod(b []byte) bool {
 func parseLegacyRouter(msg []byte, r *Router) bool {
 	rest := msg
 	if hasPrefixStr(msg, "Error H") {
-		var ev DynoEvent
-		if !parseCodedError(msg, &ev) {
+		code, name, detail, ok := parseCodedError(msg)
+		if !ok {
 			return false
 		}
-		r.Code, r.Desc = ev.Code, ev.CodeName
-		rest = ev.Detail
+		r.Code, r.Desc = code, name
+		rest = detail
 		if !startsWithMethod(rest) {
 			// An error without a request part is still a router error.
 			r.Legacy = len(rest) == 0

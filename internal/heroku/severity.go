@@ -100,3 +100,221 @@ func (r *Router) Severity() Severity {
 	}
 	return SeverityInfo
 }
+
+// AppLineSeverity looks for a level that the app itself wrote, so that
+// "ERROR" output is not reported as INFO just because log-shuttle sends
+// everything with PRI 190. It recognises, in this order:
+//
+//	E, [2024-… #12] ERROR -- : …        Ruby Logger (first letter)
+//	{"level":"error",…} / "level":50    JSON loggers (pino/bunyan numbers too)
+//	… level=error …  severity=warn  lvl=  logfmt keys anywhere in the line
+//	[ERROR] …, [2024-…] [4] [INFO] …     a level in one of the first bracket groups
+//	ERROR: …, Error …, warn …            the first word, in any case
+//	2024-03-15 12:10:39,123 ERROR …      an upper-case level among the next words
+//
+// and returns SeverityUnset when none is found, so the caller can fall
+// back to PRI. Lower-case level words after the first are ignored because
+// free text ("user error") would make too many false alarms.
+func AppLineSeverity(msg []byte) Severity {
+	msg = trimSpaceASCII(msg)
+	if len(msg) == 0 {
+		return SeverityUnset
+	}
+	if len(msg) >= 4 && msg[1] == ',' && msg[2] == ' ' && msg[3] == '[' {
+		switch msg[0] {
+		case 'D':
+			return SeverityDebug
+		case 'I':
+			return SeverityInfo
+		case 'W':
+			return SeverityWarn
+		case 'E':
+			return SeverityError
+		case 'F':
+			return SeverityFatal
+		}
+	}
+	if msg[0] == '{' {
+		if s := jsonLevel(msg); s != SeverityUnset {
+			return s
+		}
+	}
+	if s := logfmtLevel(msg); s != SeverityUnset {
+		return s
+	}
+	rest := msg
+	for i := 0; i < 4 && len(rest) > 0 && rest[0] == '['; i++ {
+		end := indexStr(rest, "]")
+		if end < 0 {
+			break
+		}
+		if s := levelWord(trimSpaceASCII(rest[1:end])); s != SeverityUnset {
+			return s
+		}
+		rest = trimSpaceASCII(rest[end+1:])
+	}
+	for i := 0; i < 4 && len(rest) > 0; i++ {
+		word := rest
+		for j, c := range rest {
+			if !isLetter(c) {
+				word = rest[:j]
+				break
+			}
+		}
+		if len(word) > 0 && (i == 0 || isUpper(word)) {
+			if s := levelWord(word); s != SeverityUnset {
+				return s
+			}
+		}
+		sp := indexStr(rest, " ")
+		if sp < 0 {
+			break
+		}
+		rest = trimSpaceASCII(rest[sp+1:])
+	}
+	return SeverityUnset
+}
+
+// PostgresLogSeverity reads the level of a Postgres server log line
+// (`app postgres.N`): "[DATABASE] [9-1]  sql_error_code = 00000 LOG:  …".
+// LOG, NOTICE and INFO are info; continuation lines (DETAIL, STATEMENT, a
+// bare "[9-2] …") carry no level and return SeverityUnset.
+func PostgresLogSeverity(msg []byte) Severity {
+	rest := trimSpaceASCII(msg)
+	for len(rest) > 0 && rest[0] == '[' {
+		end := indexStr(rest, "]")
+		if end < 0 {
+			return SeverityUnset
+		}
+		rest = trimSpaceASCII(rest[end+1:])
+	}
+	if hasPrefixStr(rest, "sql_error_code = ") {
+		rest = rest[len("sql_error_code = "):]
+		rest = trimSpaceASCII(rest[len(firstWord(rest)):])
+	}
+	end := indexStr(rest, ":")
+	if end <= 0 {
+		return SeverityUnset
+	}
+	switch string(rest[:end]) {
+	case "DEBUG", "DEBUG1", "DEBUG2", "DEBUG3", "DEBUG4", "DEBUG5":
+		return SeverityDebug
+	case "LOG", "INFO", "NOTICE":
+		return SeverityInfo
+	case "WARNING":
+		return SeverityWarn
+	case "ERROR":
+		return SeverityError
+	case "FATAL", "PANIC":
+		return SeverityFatal
+	}
+	return SeverityUnset
+}
+
+// levelWord maps a level name, in any case, to a Severity.
+func levelWord(w []byte) Severity {
+	if len(w) < 3 || len(w) > 13 {
+		return SeverityUnset
+	}
+	var buf [13]byte
+	for i, c := range w {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	switch string(buf[:len(w)]) {
+	case "debug", "trace", "dbug", "verbose":
+		return SeverityDebug
+	case "info", "notice", "informational":
+		return SeverityInfo
+	case "warn", "warning":
+		return SeverityWarn
+	case "error", "err", "eror":
+		return SeverityError
+	case "fatal", "critical", "crit", "panic", "emerg", "emergency", "alert":
+		return SeverityFatal
+	}
+	return SeverityUnset
+}
+
+// logfmtLevel finds level=, severity= or lvl= (any case, value optionally
+// quoted) as a key that starts the line or follows a space.
+func logfmtLevel(msg []byte) Severity {
+	for i := 0; i < len(msg); i++ {
+		if msg[i] != '=' {
+			continue
+		}
+		if !endsWithKey(msg[:i], "level") && !endsWithKey(msg[:i], "severity") && !endsWithKey(msg[:i], "lvl") {
+			continue
+		}
+		val := msg[i+1:]
+		if len(val) > 0 && val[0] == '"' {
+			val = val[1:]
+		}
+		end := 0
+		for end < len(val) && isLetter(val[end]) {
+			end++
+		}
+		if s := levelWord(val[:end]); s != SeverityUnset {
+			return s
+		}
+	}
+	return SeverityUnset
+}
+
+// endsWithKey reports whether b ends with key (any case) at a word start.
+// Looking back a fixed distance keeps the scan linear on lines full of '='.
+func endsWithKey(b []byte, key string) bool {
+	k := len(b) - len(key)
+	return k >= 0 && (k == 0 || b[k-1] == ' ') && equalFoldASCII(b[k:], key)
+}
+
+// jsonLevel finds "level", "severity" or "lvl" keys in a JSON object line.
+// Numeric levels follow pino/bunyan: 10 trace … 60 fatal.
+func jsonLevel(msg []byte) Severity {
+	for _, key := range [...]string{`"level"`, `"severity"`, `"lvl"`} {
+		i := indexStr(msg, key)
+		if i < 0 {
+			continue
+		}
+		val := trimSpaceASCII(msg[i+len(key):])
+		if len(val) == 0 || val[0] != ':' {
+			continue
+		}
+		val = trimSpaceASCII(val[1:])
+		if len(val) > 0 && val[0] == '"' {
+			end := indexStr(val[1:], `"`)
+			if end < 0 {
+				continue
+			}
+			return levelWord(val[1 : 1+end])
+		}
+		if n, _, ok := leadingUint(val); ok {
+			switch {
+			case n >= 60:
+				return SeverityFatal
+			case n >= 50:
+				return SeverityError
+			case n >= 40:
+				return SeverityWarn
+			case n >= 30:
+				return SeverityInfo
+			case n >= 10:
+				return SeverityDebug
+			}
+		}
+	}
+	return SeverityUnset
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isUpper(w []byte) bool {
+	for _, c := range w {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
