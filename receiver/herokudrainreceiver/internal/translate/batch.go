@@ -1,6 +1,8 @@
 package translate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 
 import (
+	"bytes"
+	"errors"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -159,24 +161,24 @@ func (b *Batch) addRecord(f *logplex.Frame) {
 	lr := b.records.AppendEmpty()
 	lr.SetObservedTimestamp(b.observed)
 	attrs := lr.Attributes()
+	// When the header did not parse cleanly, where the message starts is a
+	// guess: keep the whole frame as the body so nothing is lost.
+	body := f.Message
+	if f.HeaderErr != nil {
+		body = bytes.TrimSuffix(f.Raw, newline)
+	}
+	if !setBody(lr.Body(), body) {
+		attrs.PutBool(AttrInvalidUTF8, true)
+	}
 	if f.Err != nil {
-		// The frame could not be framed or its header could not be parsed:
-		// keep its bytes as they came and say why.
-		setBody(lr.Body(), f.Raw)
 		attrs.PutStr(AttrParseError, f.Err.Error())
-		if f.Truncated {
-			attrs.PutBool(AttrTruncated, true)
-		}
-		b.putHeader(lr, f)
-		return
 	}
 	if f.TimestampValid {
 		lr.SetTimestamp(pcommon.NewTimestampFromTime(f.Timestamp))
-	} else {
+	} else if f.HeaderErr == nil || errors.Is(f.HeaderErr, logplex.ErrBadTimestamp) {
+		// The header parsed (or only its timestamp did not): say so, and
+		// let backends fall back to ObservedTimestamp.
 		attrs.PutBool(AttrTimestampInvalid, true)
-	}
-	if !setBody(lr.Body(), f.Message) {
-		attrs.PutBool(AttrInvalidUTF8, true)
 	}
 	if f.Truncated {
 		attrs.PutBool(AttrTruncated, true)
@@ -184,6 +186,8 @@ func (b *Batch) addRecord(f *logplex.Frame) {
 	b.putHeader(lr, f)
 	setSeverityFromPRI(lr, f.Priority)
 }
+
+var newline = []byte{'\n'}
 
 // putHeader copies the syslog header fields that were parsed.
 func (b *Batch) putHeader(lr plog.LogRecord, f *logplex.Frame) {
