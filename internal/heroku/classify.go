@@ -49,6 +49,13 @@ type Line struct {
 	API     APIEvent      // KindAPIEvent (also add-on "Update X by user" lines)
 	Runtime RuntimeSample // KindRuntimeMetrics
 	Addon   AddonMetrics  // KindAddonMetrics
+	Logplex LogplexError  // KindLogplexError
+
+	// Measurements and MetricSource are the l2met measurements of a
+	// KindAppLine from an app process (empty for most lines); the slice's
+	// storage is reused across calls.
+	Measurements []Measurement
+	MetricSource []byte
 }
 
 // Classify says what one drain line means and fills l. appName and procID
@@ -57,6 +64,7 @@ type Line struct {
 // on the message prefix, so most lines try exactly one parser.
 func Classify(appName, procID, msg []byte, l *Line) {
 	l.Kind, l.Code, l.Severity, l.Msg = KindAppLine, 0, SeverityUnset, msg
+	l.Measurements, l.MetricSource = l.Measurements[:0], nil
 	switch string(appName) {
 	case "heroku":
 		classifyPlatform(procID, msg, l)
@@ -139,21 +147,17 @@ func classifyApp(procID, msg []byte, l *Line) {
 			l.Kind, l.Component, l.Code, l.Severity = KindDynoEvent, ComponentDyno, l.Dyno.Code, l.Dyno.Severity()
 			return
 		}
+		l.Measurements, l.MetricSource = ParseL2met(msg, l.Measurements[:0])
 	}
 	l.Severity = AppLineSeverity(msg)
 }
 
-// classifyLogplexError reads "Error L10 (output buffer overflow): N messages
-// dropped since T." and the L12/L13/L14 forms. It only takes the code; the
-// counts are the metric half's business.
+// classifyLogplexError reads the L-code lines of Logplex and log-shuttle
+// ("Error L10 (output buffer overflow): N messages dropped since T.").
 func classifyLogplexError(msg []byte, l *Line) bool {
-	if !hasPrefixStr(msg, "Error L") {
+	if !ParseLogplexError(msg, &l.Logplex) {
 		return false
 	}
-	code, _, _, ok := parseCodedError(msg)
-	if !ok {
-		return false
-	}
-	l.Kind, l.Code, l.Severity = KindLogplexError, code, code.Severity()
+	l.Kind, l.Code, l.Severity = KindLogplexError, l.Logplex.Code, l.Logplex.Code.Severity()
 	return true
 }

@@ -116,6 +116,18 @@ func TestClassifyFillsTheMatchingStruct(t *testing.T) {
 	if l.Addon.Service != AddonRedis || len(l.Addon.Samples) != 1 {
 		t.Errorf("addon = %+v", l.Addon)
 	}
+	Classify([]byte("heroku"), []byte("logplex"), []byte("Error L10 (output buffer overflow): 120 messages dropped since 2025-03-14T10:00:00+00:00."), &l)
+	if !l.Logplex.HasCount || l.Logplex.Count != 120 {
+		t.Errorf("logplex = %+v", l.Logplex)
+	}
+	Classify([]byte("app"), []byte("web.1"), []byte("source=api measure#db.latency=12ms count#requests"), &l)
+	if len(l.Measurements) != 2 || string(l.MetricSource) != "api" || string(l.Measurements[0].Name) != "db.latency" {
+		t.Errorf("l2met = %+v source %q", l.Measurements, l.MetricSource)
+	}
+	Classify([]byte("app"), []byte("web.1"), []byte("plain text"), &l)
+	if len(l.Measurements) != 0 || l.MetricSource != nil {
+		t.Errorf("stale l2met = %+v source %q", l.Measurements, l.MetricSource)
+	}
 }
 
 func TestComponentAndKindNames(t *testing.T) {
@@ -220,8 +232,14 @@ func FuzzClassify(f *testing.F) {
 				fields = append(fields, s.Key, s.RawUnit)
 			}
 		case KindLogplexError:
-			if l.Code.Letter() != 'L' {
+			if l.Code.Letter() != 'L' || l.Logplex.Code != l.Code {
 				t.Fatalf("logplex error with code %v", l.Code)
+			}
+			fields = [][]byte{l.Logplex.Title, l.Logplex.Since, l.Logplex.Detail}
+		case KindAppLine:
+			fields = [][]byte{l.MetricSource}
+			for _, m := range l.Measurements {
+				fields = append(fields, m.Name, m.Unit, m.Text)
 			}
 		}
 		for _, b := range fields {
