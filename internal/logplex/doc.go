@@ -50,11 +50,16 @@
 //     non-numeric, negative, zero or over-long length, digits glued to "<")
 //     is ErrBadLength; a short bad prefix followed by " <" is set aside as a
 //     prefix so the header still parses.
-//  3. After the declared N bytes, the length is accepted if what follows
-//     (after any whitespace) is the end of the body or looks like a frame
-//     start: a short token then " <" (covers bad prefixes, so a bad frame
-//     after a good one does not cost the good one), digits glued to "<", or
-//     "<" after an LF. Otherwise the length was wrong.
+//  3. After the declared N bytes the length is accepted if the frame ends
+//     in LF (a miscounted length almost never lands on one, so junk after a
+//     good frame does not cost it), or if what follows (after whitespace)
+//     is the end of the body or looks like a frame start: a short token
+//     then " <" (this covers bad prefixes, so a bad frame after a good one
+//     does not cost the good one), digits glued to "<", or "<" after an LF.
+//     When the frame ends in a digit and the next prefix starts with one,
+//     the next frame's own end is checked too (a length one too long would
+//     otherwise eat the next prefix's first digit). Otherwise the length
+//     was wrong.
 //  4. Resynchronising (a wrong or bad length, or a body that ends early)
 //     searches from just after the prefix for the next plausible frame
 //     start: "LEN SP <PRI>VER SP" with LEN 1-9 digits and no leading zero,
@@ -71,6 +76,10 @@
 //  6. A declared length above MaxFrameSize is checked the same way over the
 //     first MaxFrameSize bytes before the excess is dropped, so a garbage
 //     9-digit length cannot swallow the good frames after it.
+//
+// Decisions look only at a fixed window after the frame (at most
+// 2*MaxFrameSize+176 bytes), never at whatever happens to be buffered, so
+// results do not depend on how the reader chunks the body.
 //
 // A declared length too long by exactly whole frames, or a message that
 // itself contains "LEN <PRI>1 " text, can still fool these rules; that costs

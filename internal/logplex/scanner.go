@@ -154,8 +154,8 @@ func (s *Scanner) next() bool {
 		}
 	}
 	s.frame.Offset = s.consumed()
-	s.fill(prefixWindow)
-	kind, off, n, detail := parsePrefix(s.buf[s.r:s.w])
+	b, _ := s.window(prefixWindow)
+	kind, off, n, detail := parsePrefix(b)
 	switch kind {
 	case prefixOK:
 		if n > s.max {
@@ -236,58 +236,102 @@ func parsePrefix(b []byte) (kind prefixKind, off, n int, detail string) {
 	return prefixBad, 0, 0, "expected a length prefix"
 }
 
+// window makes up to n bytes at buf[r:] available and returns exactly
+// those (fewer only at the end of the body) and whether the body ends
+// within them. Every framing decision looks only at such a window, so the
+// result never depends on how the reader chunks the body.
+func (s *Scanner) window(n int) (b []byte, atEnd bool) {
+	avail := s.fill(n + 1)
+	if avail > n {
+		return s.buf[s.r : s.r+n], false
+	}
+	return s.buf[s.r:s.w], true
+}
+
 // framed handles a valid prefix with n <= MaxFrameSize.
 func (s *Scanner) framed(off, n int) {
-	avail := s.fill(off + n + lookahead)
-	b := s.buf[s.r:s.w]
-	if avail < off+n {
+	b, atEnd := s.window(off + n + lookahead)
+	if len(b) < off+n {
 		s.resync(off, n, ErrTruncated)
 		return
 	}
-	if !plausibleNext(b, off+n, s.eof) {
+	e := off + n
+	ok := endsWell(b, e, atEnd)
+	if ok && isDigit(b[e-1]) && e < len(b) && isDigit(b[e]) {
+		// Digits run on from this frame into the next prefix: make sure the
+		// split is right by checking where the next frame would end.
+		ok = s.nextLengthFits(e)
+	}
+	if !ok {
 		s.resync(off, n, ErrLengthMismatch)
 		return
 	}
-	s.emit(off, off+n, 0, nil, "", n)
+	s.emit(off, e, 0, nil, "", n)
+}
+
+// nextLengthFits reports whether the length prefix at buf[r+e:] declares a
+// frame that itself ends well.
+func (s *Scanner) nextLengthFits(e int) bool {
+	b, _ := s.window(e + prefixWindow)
+	d := e
+	n := 0
+	for d < len(b) && d-e < maxLenDigits && isDigit(b[d]) {
+		n = n*10 + int(b[d]-'0')
+		d++
+	}
+	if d == len(b) || b[d] != ' ' || n > s.max {
+		return true // not a checkable prefix; the shape test already passed
+	}
+	b, atEnd := s.window(d + 1 + n + lookahead)
+	if len(b) < d+1+n {
+		return true // a truncated last frame: its own problem
+	}
+	return endsWell(b, d+1+n, atEnd)
+}
+
+// searchWindow returns the bytes a resynchronisation may look at, and the
+// exclusive bound for where a found start may lie (the bad frame stays
+// within MaxFrameSize).
+func (s *Scanner) searchWindow(off int) (b []byte, limit int, atEnd bool) {
+	b, atEnd = s.window(off + s.max + lookahead)
+	return b, min(len(b), off+s.max+1), atEnd
 }
 
 // resync finds the end of a frame whose declared length n is contradicted
 // by the bytes (kind ErrLengthMismatch) or by the end of the body
 // (ErrTruncated).
 func (s *Scanner) resync(off, n int, kind error) {
-	avail := s.fill(off + s.max + lookahead)
-	b := s.buf[s.r:s.w]
-	if q := findStart(b, off+1, min(avail, off+s.max+1), s.eof); q >= 0 {
+	b, limit, atEnd := s.searchWindow(off)
+	if q := findStart(b, off+1, limit, atEnd, true); q >= 0 {
 		s.stats.Resyncs++
 		s.emit(off, q, 0, ErrLengthMismatch, "next frame found elsewhere", n)
 		return
 	}
-	if avail-off <= s.max && s.eof {
+	if len(b)-off <= s.max && atEnd {
 		// Nothing follows but this frame's bytes: take them all.
-		if avail-off < n {
-			s.emit(off, avail, 0, ErrTruncated, "", n)
+		if len(b)-off < n {
+			s.emit(off, len(b), 0, ErrTruncated, "", n)
 		} else {
-			s.emit(off, avail, 0, ErrLengthMismatch, "followed by unframed bytes", n)
+			s.emit(off, len(b), 0, ErrLengthMismatch, "followed by unframed bytes", n)
 		}
 		return
 	}
 	// No frame start within MaxFrameSize: honour the declared length and
 	// let the next Scan deal with what follows.
-	s.emit(off, min(off+n, avail), 0, ErrLengthMismatch, "followed by unframed bytes", n)
+	s.emit(off, min(off+n, len(b)), 0, ErrLengthMismatch, "followed by unframed bytes", n)
 }
 
 // oversize handles a valid prefix declaring more than MaxFrameSize.
 func (s *Scanner) oversize(off, n int) {
-	avail := s.fill(off + s.max + lookahead)
-	b := s.buf[s.r:s.w]
-	if q := findStart(b, off+1, min(avail, off+s.max+1), s.eof); q >= 0 {
+	b, limit, atEnd := s.searchWindow(off)
+	if q := findStart(b, off+1, limit, atEnd, true); q >= 0 {
 		// A frame starts inside the window: the length is wrong, not the frame.
 		s.stats.Resyncs++
 		s.emit(off, q, 0, ErrLengthMismatch, "next frame found elsewhere", n)
 		return
 	}
-	if avail-off <= s.max && s.eof {
-		s.emit(off, avail, 0, ErrTruncated, "", n)
+	if len(b)-off <= s.max && atEnd {
+		s.emit(off, len(b), 0, ErrTruncated, "", n)
 		return
 	}
 	s.growFull()
@@ -297,15 +341,14 @@ func (s *Scanner) oversize(off, n int) {
 
 // badPrefix takes everything up to the next plausible frame start.
 func (s *Scanner) badPrefix(off int, detail string) {
-	avail := s.fill(off + s.max + lookahead)
-	b := s.buf[s.r:s.w]
-	if q := findStart(b, off+1, min(avail, off+s.max+1), s.eof); q >= 0 {
+	b, limit, atEnd := s.searchWindow(off)
+	if q := findStart(b, off+1, limit, atEnd, true); q >= 0 {
 		s.stats.Resyncs++
 		s.emit(off, q, 0, ErrBadLength, detail, -1)
 		return
 	}
-	if avail-off <= s.max && s.eof {
-		s.emit(off, avail, 0, ErrBadLength, detail, -1)
+	if len(b)-off <= s.max && atEnd {
+		s.emit(off, len(b), 0, ErrBadLength, detail, -1)
 		return
 	}
 	s.stats.Resyncs++
@@ -316,14 +359,13 @@ func (s *Scanner) badPrefix(off int, detail string) {
 
 // unframed takes a syslog line without a length prefix, up to its LF.
 func (s *Scanner) unframed() {
-	avail := s.fill(s.max + 1)
-	b := s.buf[s.r:s.w]
-	if i := bytes.IndexByte(b[:min(avail, s.max)], '\n'); i >= 0 {
+	b, atEnd := s.window(s.max + 1)
+	if i := bytes.IndexByte(b[:min(len(b), s.max)], '\n'); i >= 0 {
 		s.emit(0, i+1, 0, ErrUnframed, "", -1)
 		return
 	}
-	if avail <= s.max && s.eof {
-		s.emit(0, avail, 0, ErrUnframed, "", -1)
+	if len(b) <= s.max && atEnd {
+		s.emit(0, len(b), 0, ErrUnframed, "", -1)
 		return
 	}
 	if b[s.max] == '\n' {
@@ -403,6 +445,14 @@ func (s *Scanner) setFrame(prefix, from, to, discarded int, kind error, detail s
 	}
 }
 
+// endsWell reports whether a frame ending at b[e] (exclusive) has a
+// believable length: it ends in LF (a length counted wrongly almost never
+// lands on one, and so garbage after a good frame does not cost it), or
+// what follows is plausible.
+func endsWell(b []byte, e int, eof bool) bool {
+	return (e > 0 && b[e-1] == '\n') || plausibleNext(b, e, eof)
+}
+
 // plausibleNext reports whether what follows a frame ending at b[e] is
 // consistent with a correct length: the end of the body, whitespace, or
 // something shaped like a frame start. A bad-but-recognisable prefix
@@ -468,7 +518,7 @@ func hdrAt(b []byte, k int) bool {
 // unframed line). When the digits before SP could be split several ways
 // (a message without LF that ends in a digit), the split whose declared end
 // is itself plausible wins.
-func findStart(b []byte, from, limit int, eof bool) int {
+func findStart(b []byte, from, limit int, eof, validate bool) int {
 	k := from
 	for k < len(b) {
 		j := bytes.IndexByte(b[k:], '<')
@@ -484,7 +534,7 @@ func findStart(b []byte, from, limit int, eof bool) int {
 				return k
 			}
 			if k >= 2 && b[k-1] == ' ' && isDigit(b[k-2]) {
-				if i := pickLength(b, k, from, limit, eof); i >= 0 {
+				if i := pickLength(b, k, from, limit, eof, validate); i >= 0 {
 					return i
 				}
 			}
@@ -495,7 +545,7 @@ func findStart(b []byte, from, limit int, eof bool) int {
 }
 
 // pickLength chooses where the length digits before b[k-1] == ' ' begin.
-func pickLength(b []byte, k, from, limit int, eof bool) int {
+func pickLength(b []byte, k, from, limit int, eof, validate bool) int {
 	sp := k - 1
 	lo := max(sp-maxLenDigits, from)
 	rs := sp
@@ -513,6 +563,9 @@ func pickLength(b []byte, k, from, limit int, eof bool) int {
 		}
 		if first < 0 {
 			first = i
+			if !validate {
+				break
+			}
 		}
 		end := k + n
 		if end > len(b) || (end == len(b) && !eof) {
@@ -521,7 +574,7 @@ func pickLength(b []byte, k, from, limit int, eof bool) int {
 			}
 			continue
 		}
-		if plausibleNext(b, end, eof) {
+		if endsWell(b, end, eof) {
 			return i
 		}
 	}
@@ -646,7 +699,7 @@ func (s *Scanner) discardUntilStart(from int) int {
 	lb := from - 1
 	for {
 		b := s.buf[lb:s.w]
-		if q := findStart(b, 1, len(b), s.eof); q >= 0 {
+		if q := findStart(b, 1, len(b), s.eof, false); q >= 0 {
 			drop := lb + q - from
 			d += drop
 			copy(s.buf[from:], s.buf[from+drop:s.w])
