@@ -29,10 +29,65 @@ const (
 	// parse; Timestamp is then unset and ObservedTimestamp holds receipt.
 	AttrTimestampInvalid = "logplex.timestamp.invalid"
 
-	// AttrSource is the source= of a sample# line (an add-on attachment
-	// such as DATABASE, or whatever an app logs).
-	AttrSource = "heroku.source"
-
 	// Resource attributes.
 	AttrDrainToken = "heroku.drain.token"
+)
+
+// What a line means (internal/heroku.Classify), on log records and, where
+// the cardinality allows, on derived metric points. Semantic-convention
+// names are used where one exists (see semconv.go); the rest live under
+// heroku.*. Request ids, paths, queries and users never become metric
+// attributes unless the config asks for paths or users.
+const (
+	// AttrComponent is router, dyno, api, logplex, app, postgres or redis.
+	AttrComponent = "heroku.component"
+	// AttrDynoName is the formation name (web.1, run.2660); on router lines
+	// the dyno= that served the request.
+	AttrDynoName = "heroku.dyno.name"
+	// AttrDynoType is the process type part of the dyno name (web, worker,
+	// run, scheduler); bounded, so event metrics use it instead of the name.
+	AttrDynoType = "heroku.dyno.type"
+	AttrDynoID   = "heroku.dyno.id"
+
+	// Heroku error codes (H12, R14, L10) and their name.
+	AttrErrorCode        = "heroku.error.code"
+	AttrErrorDescription = "heroku.error.description"
+
+	// Router fields without a semconv name.
+	AttrRouterAt        = "heroku.router.at"         // info | warning | error
+	AttrRouterRequestID = "heroku.router.request_id" // never a metric attribute
+	AttrRouterFwd       = "heroku.router.fwd"        // X-Forwarded-For as logged
+	AttrRouterConnectMS = "heroku.router.connect_ms" // int, milliseconds
+	AttrRouterServiceMS = "heroku.router.service_ms" // int, milliseconds
+	AttrRouterTLS       = "heroku.router.tls"        // bool, Router 2.0
+	AttrRouterSock      = "heroku.router.sock"       // client | backend (H27, H18)
+	AttrRouterCause     = "heroku.router.cause"      // H26
+
+	// Dyno-manager events.
+	AttrStateFrom     = "heroku.dyno.state.from"
+	AttrStateTo       = "heroku.dyno.state.to"
+	AttrLaunch        = "heroku.dyno.launch" // successful | completed | crashed | stopped
+	AttrSignal        = "heroku.dyno.signal" // SIGTERM | SIGKILL | SIGHUP
+	AttrMemoryMB      = "heroku.dyno.memory.mb"
+	AttrMemoryPercent = "heroku.dyno.memory.quota_percent"
+	AttrRestartReason = "heroku.dyno.restart.reason" // restart | cycle
+
+	// Platform (API) events.
+	AttrReleaseVersion = "heroku.release.version" // v42
+	AttrFormation      = "heroku.scale.formation" // web@2:Standard-1X worker@1:Standard-2X
+	AttrBuildOutcome   = "heroku.build.outcome"   // started | succeeded | failed
+	AttrBuildURL       = "heroku.build.url"
+	AttrConfigVars     = "heroku.config.vars" // slice of names, never values
+	AttrAddonName      = "heroku.addon.name"
+	AttrAddonAttach    = "heroku.addon.attachment"
+	AttrStack          = "heroku.stack"
+
+	// Logplex loss (L10, L12, L13).
+	AttrDropped      = "heroku.logplex.dropped" // int
+	AttrDroppedSince = "heroku.logplex.since"
+
+	// AttrDirection tells read from write IOPS of an add-on.
+	AttrDirection = "disk.io.direction"
+	// AttrL2metSource is the source= of an l2met line.
+	AttrL2metSource = "heroku.source"
 )

@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
+	"github.com/herokudrain/herokudrain/internal/heroku"
 	"github.com/herokudrain/herokudrain/internal/logplex"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
@@ -52,6 +53,10 @@ type Batch struct {
 
 	extra extraMetrics
 
+	// line is what the current frame means; reused across frames so that
+	// classification does not allocate.
+	line heroku.Line
+
 	counts Counts
 }
 
@@ -94,11 +99,23 @@ func (b *Batch) Add(f *logplex.Frame) {
 	if f.Err != nil {
 		b.counts.Malformed++
 	}
-	if b.set.Logs {
-		b.addRecord(f)
+	// Only a header that parsed says which app-name and procid the message
+	// came from, and so what it means.
+	var line *heroku.Line
+	if f.HeaderErr == nil {
+		heroku.Classify(f.AppName, f.ProcID, f.Message, &b.line)
+		line = &b.line
+		if line.Kind == heroku.KindLogplexError && line.Logplex.HasCount {
+			b.counts.LogplexDropped += line.Logplex.Count
+		}
 	}
+	if b.set.Logs {
+		b.addRecord(f, line)
+	}
+	// Measurements come only from frames that were framed and parsed
+	// cleanly: a frame whose extent was guessed may hold two lines.
 	if b.set.Metrics && f.Err == nil {
-		b.addMetrics(f)
+		b.addMetrics(f, line)
 	}
 }
 
@@ -157,7 +174,7 @@ func (b *Batch) Metrics() pmetric.Metrics {
 	return md
 }
 
-func (b *Batch) addRecord(f *logplex.Frame) {
+func (b *Batch) addRecord(f *logplex.Frame, line *heroku.Line) {
 	lr := b.records.AppendEmpty()
 	lr.SetObservedTimestamp(b.observed)
 	attrs := lr.Attributes()
@@ -185,6 +202,9 @@ func (b *Batch) addRecord(f *logplex.Frame) {
 	}
 	b.putHeader(lr, f)
 	setSeverityFromPRI(lr, f.Priority)
+	if line != nil {
+		b.putLine(lr, line)
+	}
 }
 
 var newline = []byte{'\n'}

@@ -13,27 +13,27 @@ import (
 var samplePrefix = []byte("sample#")
 
 // addMetrics records the measurements a good frame carries.
-func (b *Batch) addMetrics(f *logplex.Frame) {
-	if !bytes.Contains(f.Message, samplePrefix) {
+func (b *Batch) addMetrics(f *logplex.Frame, line *heroku.Line) {
+	if line == nil {
 		return
 	}
 	ts := b.observed
 	if f.TimestampValid {
 		ts = pcommon.NewTimestampFromTime(f.Timestamp)
 	}
-	if string(f.AppName) == "heroku" && b.addRuntime(f, ts) {
-		return
+	switch line.Kind {
+	case heroku.KindRuntimeMetrics:
+		b.addRuntime(f, &line.Runtime, ts)
+	default:
+		if bytes.Contains(f.Message, samplePrefix) {
+			b.addSamples(f.Message, ts)
+		}
 	}
-	b.addSamples(f.Message, ts)
 }
 
 // addRuntime records a log-runtime-metrics line through the builder
-// generated from metadata.yaml. It reports whether the line was one.
-func (b *Batch) addRuntime(f *logplex.Frame, ts pcommon.Timestamp) bool {
-	var s heroku.RuntimeSample
-	if !heroku.ParseRuntime(f.Message, &s) {
-		return false
-	}
+// generated from metadata.yaml.
+func (b *Batch) addRuntime(f *logplex.Frame, s *heroku.RuntimeSample, ts pcommon.Timestamp) {
 	dyno := s.Source
 	if len(dyno) == 0 {
 		dyno = f.ProcID // old lines lack source=; the procid is the dyno
@@ -68,7 +68,6 @@ func (b *Batch) addRuntime(f *logplex.Frame, ts pcommon.Timestamp) bool {
 			mb.RecordHerokuDynoLoadAverage15mDataPoint(ts, v, name, id)
 		}
 	}
-	return true
 }
 
 // addSamples turns every sample#key=value of a line into a gauge named
@@ -94,7 +93,7 @@ func (b *Batch) addSamples(msg []byte, ts pcommon.Timestamp) {
 		}
 		attrs := b.extra.gauge(string(key[len(samplePrefix):]), unit, "", ts, v)
 		if len(source) > 0 {
-			attrs.PutStr(AttrSource, string(source))
+			attrs.PutStr(AttrL2metSource, string(source))
 		}
 	}
 }
