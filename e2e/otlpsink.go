@@ -93,6 +93,14 @@ func (s *OTLPSink) OnMetrics(fn func(pmetric.Metrics), keep bool) {
 	s.mu.Unlock()
 }
 
+// Locked runs fn under the sink's lock, so fn can read state that OnLogs
+// or OnMetrics callbacks write.
+func (s *OTLPSink) Locked(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn()
+}
+
 // SinkStats counts requests.
 type SinkStats struct {
 	Requests  int64 // every POST
