@@ -16,10 +16,10 @@ func benchBody() ([]byte, int) {
 	for i := 0; b.Len() < 102400-400; i++ {
 		var m string
 		switch i % 8 {
-		case 0, 2, 4, 6:
+		case 0, 2, 4, 5, 6:
 			m = fmt.Sprintf("<158>1 2025-03-14T09:26:%02d.%06d+00:00 host heroku router - at=info method=GET path=\"/api/v1/items/%d?page=2\" host=myapp-1234567890ab.herokuapp.com request_id=%08x-6a83-4c12-8269-97c8e32cdb22 fwd=\"204.204.204.%d\" dyno=web.%d connect=1ms service=%dms status=200 bytes=%d protocol=https tls_version=tls1.3\n",
 				i%60, i*7919%1000000, i, i*2654435761, i%255, i%4+1, i%300, 1000+i)
-		case 1, 5:
+		case 1:
 			m = fmt.Sprintf("<190>1 2025-03-14T09:26:%02d.%06d+00:00 host app web.%d - Completed 200 OK in %dms (Views: 3.1ms | ActiveRecord: 1.2ms | Allocations: %d)\n",
 				i%60, i*104729%1000000, i%4+1, i%97, i*31)
 		case 3:

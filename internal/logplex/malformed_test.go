@@ -2,7 +2,9 @@ package logplex
 
 import (
 	"errors"
+	"io"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -277,5 +279,65 @@ func TestEveryBadClassInOneBody(t *testing.T) {
 	}
 	if st.Malformed != 11 {
 		t.Fatalf("Malformed %d: %v", st.Malformed, kinds(out))
+	}
+}
+
+// repeatReader yields n bytes of a repeated pattern without holding them.
+type repeatReader struct {
+	pat string
+	n   int
+	i   int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	k := 0
+	for k < len(p) && r.n > 0 {
+		p[k] = r.pat[r.i%len(r.pat)]
+		r.i++
+		k++
+		r.n--
+	}
+	return k, nil
+}
+
+func TestMemoryStaysBoundedWhateverTheBody(t *testing.T) {
+	const size = 32 << 20
+	for _, tc := range []struct {
+		name string
+		r    io.Reader
+		kind error
+	}{
+		{"honest 9-digit length over the limit", io.MultiReader(strings.NewReader("33554432 <190>1 - host app web.1 - "), &repeatReader{pat: "x", n: size - 26}, strings.NewReader(frame(goodC))), ErrFrameTooLong},
+		{"garbage", io.MultiReader(&repeatReader{pat: "no frames here ", n: size}, strings.NewReader(frame(goodC))), ErrBadLength},
+		{"one endless unframed line", io.MultiReader(strings.NewReader("<190>1 - host app web.1 - "), &repeatReader{pat: "y", n: size}, strings.NewReader("\n"+frame(goodC))), ErrUnframed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			s := NewScanner(tc.r, Options{MaxFrameSize: 1024})
+			var ks []error
+			var last string
+			for s.Scan() {
+				ks = append(ks, kinds([]got{copyFrame(s.Frame())})...)
+				last = string(s.Frame().Message)
+			}
+			runtime.ReadMemStats(&ms1)
+			if s.Err() != nil || len(ks) != 2 || ks[0] != tc.kind || ks[1] != nil || last != "at=info after" {
+				t.Fatalf("%v %v", ks, s.Err())
+			}
+			if cap(s.buf) > 2*1024+slack {
+				t.Fatalf("buffer grew to %d", cap(s.buf))
+			}
+			if alloc := ms1.TotalAlloc - ms0.TotalAlloc; alloc > 1<<20 {
+				t.Fatalf("allocated %d bytes for a %d-byte body", alloc, size)
+			}
+			st := s.Stats()
+			if st.PrefixBytes+st.FrameBytes+st.SkippedBytes+st.DiscardedBytes != st.BytesRead {
+				t.Fatalf("%+v", st)
+			}
+		})
 	}
 }
