@@ -60,6 +60,10 @@ type Config struct {
 	// Dedupe configures the Logplex-Frame-Id de-duplication cache.
 	Dedupe DedupeConfig `mapstructure:"dedupe"`
 
+	// RouterMetricsURLPath adds url.path to the router histograms. Off by
+	// default: every distinct path would be a new series.
+	RouterMetricsURLPath bool `mapstructure:"router_metrics_url_path"`
+
 	metadata.MetricsBuilderConfig `mapstructure:",squash"`
 
 	// prevent unkeyed literal initialization

@@ -98,11 +98,13 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		defer r.builder.Put(builder)
 	}
 	batch := translate.NewBatch(translate.Settings{
-		Logs:               wantLogs,
-		Metrics:            wantMetrics,
-		Builder:            builder,
-		ResourceAttributes: r.cfg.MetricsBuilderConfig.ResourceAttributes,
-		ScopeVersion:       r.set.BuildInfo.Version,
+		Logs:                 wantLogs,
+		Metrics:              wantMetrics,
+		Builder:              builder,
+		ResourceAttributes:   r.cfg.MetricsBuilderConfig.ResourceAttributes,
+		ScopeVersion:         r.set.BuildInfo.Version,
+		RouterMetricsURLPath: r.cfg.RouterMetricsURLPath,
+		Dynos:                r.dynos,
 	}, translate.Resource{
 		DrainToken: req.Header.Get(headerDrainToken),
 		AppName:    req.URL.Query().Get(appQueryParam),

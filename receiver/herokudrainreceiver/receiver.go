@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/herokudrain/herokudrain/internal/dedupe"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 )
 
 // drainReceiver is one HTTP server shared by the logs and metrics pipelines
@@ -36,6 +38,7 @@ type drainReceiver struct {
 
 	auth    *authenticator
 	seen    *dedupe.Cache
+	dynos   *translate.DynoTracker
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
 	server   *http.Server
@@ -65,6 +68,9 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 		obsMetrics: obs,
 		telemetry:  tb,
 		auth:       newAuthenticator(cfg.BasicAuth, cfg.DrainTokens),
+		// Runtime metrics arrive every ~20 s per dyno: a minute's window
+		// sees every live dyno at least twice.
+		dynos: translate.NewDynoTracker(time.Minute, 10_000, 10_000),
 	}
 	if cfg.Dedupe.Enabled {
 		r.seen = dedupe.New(cfg.Dedupe.MaxEntries, cfg.Dedupe.TTL, nil)

@@ -253,7 +253,7 @@ func TestOneServerFeedsBothPipelines(t *testing.T) {
 	r := start(t, nil, pipelines{logs: logs, metrics: metrics})
 	post(t, r.url, frame(memoryLine)+frame(seedLine), nil)
 	assert.Equal(t, 2, logs.LogRecordCount())
-	assert.Equal(t, 6, metrics.DataPointCount())
+	assert.Equal(t, 6+1, metrics.DataPointCount(), "six memory samples and heroku.dynos.reporting")
 }
 
 func TestStatusCodesFollowLogplexRetryRules(t *testing.T) {

@@ -9,6 +9,201 @@ import (
 	"go.opentelemetry.io/collector/filter"
 )
 
+// HerokuBuildsMetricAttributeKey specifies the key of an attribute for the heroku.builds metric.
+type HerokuBuildsMetricAttributeKey string
+
+const (
+	HerokuBuildsMetricAttributeKeyHerokuBuildOutcome HerokuBuildsMetricAttributeKey = "heroku.build.outcome"
+	HerokuBuildsMetricAttributeKeyUserEmail          HerokuBuildsMetricAttributeKey = "user.email"
+)
+
+// HerokuBuildsMetricConfig provides config for the heroku.builds metric.
+type HerokuBuildsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                           `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuBuildsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuBuildsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuBuildsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuBuildsMetricAttributeKeyHerokuBuildOutcome, HerokuBuildsMetricAttributeKeyUserEmail:
+		default:
+			return fmt.Errorf("metric heroku.builds doesn't have an attribute %v, valid attributes: [heroku.build.outcome, user.email]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuDeploysMetricAttributeKey specifies the key of an attribute for the heroku.deploys metric.
+type HerokuDeploysMetricAttributeKey string
+
+const (
+	HerokuDeploysMetricAttributeKeyUserEmail HerokuDeploysMetricAttributeKey = "user.email"
+)
+
+// HerokuDeploysMetricConfig provides config for the heroku.deploys metric.
+type HerokuDeploysMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                            `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuDeploysMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuDeploysMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuDeploysMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuDeploysMetricAttributeKeyUserEmail:
+		default:
+			return fmt.Errorf("metric heroku.deploys doesn't have an attribute %v, valid attributes: [user.email]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuDynoExitsMetricAttributeKey specifies the key of an attribute for the heroku.dyno.exits metric.
+type HerokuDynoExitsMetricAttributeKey string
+
+const (
+	HerokuDynoExitsMetricAttributeKeyHerokuDynoType  HerokuDynoExitsMetricAttributeKey = "heroku.dyno.type"
+	HerokuDynoExitsMetricAttributeKeyProcessExitCode HerokuDynoExitsMetricAttributeKey = "process.exit.code"
+)
+
+// HerokuDynoExitsMetricConfig provides config for the heroku.dyno.exits metric.
+type HerokuDynoExitsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                              `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuDynoExitsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuDynoExitsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuDynoExitsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuDynoExitsMetricAttributeKeyHerokuDynoType, HerokuDynoExitsMetricAttributeKeyProcessExitCode:
+		default:
+			return fmt.Errorf("metric heroku.dyno.exits doesn't have an attribute %v, valid attributes: [heroku.dyno.type, process.exit.code]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuDynoFormationMetricAttributeKey specifies the key of an attribute for the heroku.dyno.formation metric.
+type HerokuDynoFormationMetricAttributeKey string
+
+const (
+	HerokuDynoFormationMetricAttributeKeyHerokuDynoType HerokuDynoFormationMetricAttributeKey = "heroku.dyno.type"
+	HerokuDynoFormationMetricAttributeKeyHerokuDynoSize HerokuDynoFormationMetricAttributeKey = "heroku.dyno.size"
+)
+
+// HerokuDynoFormationMetricConfig provides config for the heroku.dyno.formation metric.
+type HerokuDynoFormationMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                  `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuDynoFormationMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuDynoFormationMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuDynoFormationMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuDynoFormationMetricAttributeKeyHerokuDynoType, HerokuDynoFormationMetricAttributeKeyHerokuDynoSize:
+		default:
+			return fmt.Errorf("metric heroku.dyno.formation doesn't have an attribute %v, valid attributes: [heroku.dyno.type, heroku.dyno.size]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
 // HerokuDynoLoadAverage15mMetricAttributeKey specifies the key of an attribute for the heroku.dyno.load_average.15m metric.
 type HerokuDynoLoadAverage15mMetricAttributeKey string
 
@@ -499,22 +694,394 @@ func (ms *HerokuDynoMemoryTotalMetricConfig) Validate() error {
 	return nil
 }
 
+// HerokuDynoRestartsMetricAttributeKey specifies the key of an attribute for the heroku.dyno.restarts metric.
+type HerokuDynoRestartsMetricAttributeKey string
+
+const (
+	HerokuDynoRestartsMetricAttributeKeyHerokuDynoType          HerokuDynoRestartsMetricAttributeKey = "heroku.dyno.type"
+	HerokuDynoRestartsMetricAttributeKeyHerokuDynoRestartReason HerokuDynoRestartsMetricAttributeKey = "heroku.dyno.restart.reason"
+)
+
+// HerokuDynoRestartsMetricConfig provides config for the heroku.dyno.restarts metric.
+type HerokuDynoRestartsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                 `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuDynoRestartsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuDynoRestartsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuDynoRestartsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuDynoRestartsMetricAttributeKeyHerokuDynoType, HerokuDynoRestartsMetricAttributeKeyHerokuDynoRestartReason:
+		default:
+			return fmt.Errorf("metric heroku.dyno.restarts doesn't have an attribute %v, valid attributes: [heroku.dyno.type, heroku.dyno.restart.reason]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuDynoStateChangesMetricAttributeKey specifies the key of an attribute for the heroku.dyno.state_changes metric.
+type HerokuDynoStateChangesMetricAttributeKey string
+
+const (
+	HerokuDynoStateChangesMetricAttributeKeyHerokuDynoType      HerokuDynoStateChangesMetricAttributeKey = "heroku.dyno.type"
+	HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateFrom HerokuDynoStateChangesMetricAttributeKey = "heroku.dyno.state.from"
+	HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateTo   HerokuDynoStateChangesMetricAttributeKey = "heroku.dyno.state.to"
+	HerokuDynoStateChangesMetricAttributeKeyHerokuDynoLaunch    HerokuDynoStateChangesMetricAttributeKey = "heroku.dyno.launch"
+)
+
+// HerokuDynoStateChangesMetricConfig provides config for the heroku.dyno.state_changes metric.
+type HerokuDynoStateChangesMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                     `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuDynoStateChangesMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuDynoStateChangesMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuDynoStateChangesMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuDynoStateChangesMetricAttributeKeyHerokuDynoType, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateFrom, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateTo, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoLaunch:
+		default:
+			return fmt.Errorf("metric heroku.dyno.state_changes doesn't have an attribute %v, valid attributes: [heroku.dyno.type, heroku.dyno.state.from, heroku.dyno.state.to, heroku.dyno.launch]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuDynosReportingMetricAttributeKey specifies the key of an attribute for the heroku.dynos.reporting metric.
+type HerokuDynosReportingMetricAttributeKey string
+
+const (
+	HerokuDynosReportingMetricAttributeKeyHerokuDynoType HerokuDynosReportingMetricAttributeKey = "heroku.dyno.type"
+)
+
+// HerokuDynosReportingMetricConfig provides config for the heroku.dynos.reporting metric.
+type HerokuDynosReportingMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                   `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuDynosReportingMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuDynosReportingMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuDynosReportingMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuDynosReportingMetricAttributeKeyHerokuDynoType:
+		default:
+			return fmt.Errorf("metric heroku.dynos.reporting doesn't have an attribute %v, valid attributes: [heroku.dyno.type]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuErrorsMetricAttributeKey specifies the key of an attribute for the heroku.errors metric.
+type HerokuErrorsMetricAttributeKey string
+
+const (
+	HerokuErrorsMetricAttributeKeyHerokuErrorCode HerokuErrorsMetricAttributeKey = "heroku.error.code"
+	HerokuErrorsMetricAttributeKeyHerokuComponent HerokuErrorsMetricAttributeKey = "heroku.component"
+)
+
+// HerokuErrorsMetricConfig provides config for the heroku.errors metric.
+type HerokuErrorsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                           `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuErrorsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuErrorsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuErrorsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuErrorsMetricAttributeKeyHerokuErrorCode, HerokuErrorsMetricAttributeKeyHerokuComponent:
+		default:
+			return fmt.Errorf("metric heroku.errors doesn't have an attribute %v, valid attributes: [heroku.error.code, heroku.component]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuLogplexMessagesDroppedMetricAttributeKey specifies the key of an attribute for the heroku.logplex.messages.dropped metric.
+type HerokuLogplexMessagesDroppedMetricAttributeKey string
+
+const (
+	HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode HerokuLogplexMessagesDroppedMetricAttributeKey = "heroku.error.code"
+)
+
+// HerokuLogplexMessagesDroppedMetricConfig provides config for the heroku.logplex.messages.dropped metric.
+type HerokuLogplexMessagesDroppedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                           `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuLogplexMessagesDroppedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuLogplexMessagesDroppedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuLogplexMessagesDroppedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode:
+		default:
+			return fmt.Errorf("metric heroku.logplex.messages.dropped doesn't have an attribute %v, valid attributes: [heroku.error.code]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuReleasesMetricAttributeKey specifies the key of an attribute for the heroku.releases metric.
+type HerokuReleasesMetricAttributeKey string
+
+const (
+	HerokuReleasesMetricAttributeKeyUserEmail HerokuReleasesMetricAttributeKey = "user.email"
+)
+
+// HerokuReleasesMetricConfig provides config for the heroku.releases metric.
+type HerokuReleasesMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                             `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuReleasesMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuReleasesMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuReleasesMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuReleasesMetricAttributeKeyUserEmail:
+		default:
+			return fmt.Errorf("metric heroku.releases doesn't have an attribute %v, valid attributes: [user.email]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuScaleOperationsMetricAttributeKey specifies the key of an attribute for the heroku.scale.operations metric.
+type HerokuScaleOperationsMetricAttributeKey string
+
+const (
+	HerokuScaleOperationsMetricAttributeKeyUserEmail HerokuScaleOperationsMetricAttributeKey = "user.email"
+)
+
+// HerokuScaleOperationsMetricConfig provides config for the heroku.scale.operations metric.
+type HerokuScaleOperationsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                    `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuScaleOperationsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuScaleOperationsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuScaleOperationsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuScaleOperationsMetricAttributeKeyUserEmail:
+		default:
+			return fmt.Errorf("metric heroku.scale.operations doesn't have an attribute %v, valid attributes: [user.email]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
 // MetricsConfig provides config for herokudrain metrics.
 type MetricsConfig struct {
-	HerokuDynoLoadAverage15m HerokuDynoLoadAverage15mMetricConfig `mapstructure:"heroku.dyno.load_average.15m"`
-	HerokuDynoLoadAverage1m  HerokuDynoLoadAverage1mMetricConfig  `mapstructure:"heroku.dyno.load_average.1m"`
-	HerokuDynoLoadAverage5m  HerokuDynoLoadAverage5mMetricConfig  `mapstructure:"heroku.dyno.load_average.5m"`
-	HerokuDynoMemoryCache    HerokuDynoMemoryCacheMetricConfig    `mapstructure:"heroku.dyno.memory.cache"`
-	HerokuDynoMemoryPgpgin   HerokuDynoMemoryPgpginMetricConfig   `mapstructure:"heroku.dyno.memory.pgpgin"`
-	HerokuDynoMemoryPgpgout  HerokuDynoMemoryPgpgoutMetricConfig  `mapstructure:"heroku.dyno.memory.pgpgout"`
-	HerokuDynoMemoryQuota    HerokuDynoMemoryQuotaMetricConfig    `mapstructure:"heroku.dyno.memory.quota"`
-	HerokuDynoMemoryRss      HerokuDynoMemoryRssMetricConfig      `mapstructure:"heroku.dyno.memory.rss"`
-	HerokuDynoMemorySwap     HerokuDynoMemorySwapMetricConfig     `mapstructure:"heroku.dyno.memory.swap"`
-	HerokuDynoMemoryTotal    HerokuDynoMemoryTotalMetricConfig    `mapstructure:"heroku.dyno.memory.total"`
+	HerokuBuilds                 HerokuBuildsMetricConfig                 `mapstructure:"heroku.builds"`
+	HerokuDeploys                HerokuDeploysMetricConfig                `mapstructure:"heroku.deploys"`
+	HerokuDynoExits              HerokuDynoExitsMetricConfig              `mapstructure:"heroku.dyno.exits"`
+	HerokuDynoFormation          HerokuDynoFormationMetricConfig          `mapstructure:"heroku.dyno.formation"`
+	HerokuDynoLoadAverage15m     HerokuDynoLoadAverage15mMetricConfig     `mapstructure:"heroku.dyno.load_average.15m"`
+	HerokuDynoLoadAverage1m      HerokuDynoLoadAverage1mMetricConfig      `mapstructure:"heroku.dyno.load_average.1m"`
+	HerokuDynoLoadAverage5m      HerokuDynoLoadAverage5mMetricConfig      `mapstructure:"heroku.dyno.load_average.5m"`
+	HerokuDynoMemoryCache        HerokuDynoMemoryCacheMetricConfig        `mapstructure:"heroku.dyno.memory.cache"`
+	HerokuDynoMemoryPgpgin       HerokuDynoMemoryPgpginMetricConfig       `mapstructure:"heroku.dyno.memory.pgpgin"`
+	HerokuDynoMemoryPgpgout      HerokuDynoMemoryPgpgoutMetricConfig      `mapstructure:"heroku.dyno.memory.pgpgout"`
+	HerokuDynoMemoryQuota        HerokuDynoMemoryQuotaMetricConfig        `mapstructure:"heroku.dyno.memory.quota"`
+	HerokuDynoMemoryRss          HerokuDynoMemoryRssMetricConfig          `mapstructure:"heroku.dyno.memory.rss"`
+	HerokuDynoMemorySwap         HerokuDynoMemorySwapMetricConfig         `mapstructure:"heroku.dyno.memory.swap"`
+	HerokuDynoMemoryTotal        HerokuDynoMemoryTotalMetricConfig        `mapstructure:"heroku.dyno.memory.total"`
+	HerokuDynoRestarts           HerokuDynoRestartsMetricConfig           `mapstructure:"heroku.dyno.restarts"`
+	HerokuDynoStateChanges       HerokuDynoStateChangesMetricConfig       `mapstructure:"heroku.dyno.state_changes"`
+	HerokuDynosReporting         HerokuDynosReportingMetricConfig         `mapstructure:"heroku.dynos.reporting"`
+	HerokuErrors                 HerokuErrorsMetricConfig                 `mapstructure:"heroku.errors"`
+	HerokuLogplexMessagesDropped HerokuLogplexMessagesDroppedMetricConfig `mapstructure:"heroku.logplex.messages.dropped"`
+	HerokuReleases               HerokuReleasesMetricConfig               `mapstructure:"heroku.releases"`
+	HerokuScaleOperations        HerokuScaleOperationsMetricConfig        `mapstructure:"heroku.scale.operations"`
 }
 
 func DefaultMetricsConfig() MetricsConfig {
 	return MetricsConfig{
+		HerokuBuilds: HerokuBuildsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuBuildsMetricAttributeKey{HerokuBuildsMetricAttributeKeyHerokuBuildOutcome},
+		},
+		HerokuDeploys: HerokuDeploysMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuDeploysMetricAttributeKey{},
+		},
+		HerokuDynoExits: HerokuDynoExitsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuDynoExitsMetricAttributeKey{HerokuDynoExitsMetricAttributeKeyHerokuDynoType, HerokuDynoExitsMetricAttributeKeyProcessExitCode},
+		},
+		HerokuDynoFormation: HerokuDynoFormationMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuDynoFormationMetricAttributeKey{HerokuDynoFormationMetricAttributeKeyHerokuDynoType, HerokuDynoFormationMetricAttributeKeyHerokuDynoSize},
+		},
 		HerokuDynoLoadAverage15m: HerokuDynoLoadAverage15mMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
@@ -564,6 +1131,41 @@ func DefaultMetricsConfig() MetricsConfig {
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
 			EnabledAttributes:   []HerokuDynoMemoryTotalMetricAttributeKey{HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoID},
+		},
+		HerokuDynoRestarts: HerokuDynoRestartsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuDynoRestartsMetricAttributeKey{HerokuDynoRestartsMetricAttributeKeyHerokuDynoType, HerokuDynoRestartsMetricAttributeKeyHerokuDynoRestartReason},
+		},
+		HerokuDynoStateChanges: HerokuDynoStateChangesMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuDynoStateChangesMetricAttributeKey{HerokuDynoStateChangesMetricAttributeKeyHerokuDynoType, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateFrom, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateTo, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoLaunch},
+		},
+		HerokuDynosReporting: HerokuDynosReportingMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuDynosReportingMetricAttributeKey{HerokuDynosReportingMetricAttributeKeyHerokuDynoType},
+		},
+		HerokuErrors: HerokuErrorsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuErrorsMetricAttributeKey{HerokuErrorsMetricAttributeKeyHerokuErrorCode, HerokuErrorsMetricAttributeKeyHerokuComponent},
+		},
+		HerokuLogplexMessagesDropped: HerokuLogplexMessagesDroppedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuLogplexMessagesDroppedMetricAttributeKey{HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode},
+		},
+		HerokuReleases: HerokuReleasesMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuReleasesMetricAttributeKey{},
+		},
+		HerokuScaleOperations: HerokuScaleOperationsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuScaleOperationsMetricAttributeKey{},
 		},
 	}
 }

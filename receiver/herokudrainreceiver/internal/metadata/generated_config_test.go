@@ -26,6 +26,26 @@ func TestMetricsBuilderConfig(t *testing.T) {
 			name: "all_set",
 			want: MetricsBuilderConfig{
 				Metrics: MetricsConfig{
+					HerokuBuilds: HerokuBuildsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuBuildsMetricAttributeKey{HerokuBuildsMetricAttributeKeyHerokuBuildOutcome, HerokuBuildsMetricAttributeKeyUserEmail},
+					},
+					HerokuDeploys: HerokuDeploysMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuDeploysMetricAttributeKey{HerokuDeploysMetricAttributeKeyUserEmail},
+					},
+					HerokuDynoExits: HerokuDynoExitsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuDynoExitsMetricAttributeKey{HerokuDynoExitsMetricAttributeKeyHerokuDynoType, HerokuDynoExitsMetricAttributeKeyProcessExitCode},
+					},
+					HerokuDynoFormation: HerokuDynoFormationMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuDynoFormationMetricAttributeKey{HerokuDynoFormationMetricAttributeKeyHerokuDynoType, HerokuDynoFormationMetricAttributeKeyHerokuDynoSize},
+					},
 					HerokuDynoLoadAverage15m: HerokuDynoLoadAverage15mMetricConfig{
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategyAvg,
@@ -75,6 +95,41 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategyAvg,
 						EnabledAttributes:   []HerokuDynoMemoryTotalMetricAttributeKey{HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoID},
+					},
+					HerokuDynoRestarts: HerokuDynoRestartsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuDynoRestartsMetricAttributeKey{HerokuDynoRestartsMetricAttributeKeyHerokuDynoType, HerokuDynoRestartsMetricAttributeKeyHerokuDynoRestartReason},
+					},
+					HerokuDynoStateChanges: HerokuDynoStateChangesMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuDynoStateChangesMetricAttributeKey{HerokuDynoStateChangesMetricAttributeKeyHerokuDynoType, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateFrom, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateTo, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoLaunch},
+					},
+					HerokuDynosReporting: HerokuDynosReportingMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuDynosReportingMetricAttributeKey{HerokuDynosReportingMetricAttributeKeyHerokuDynoType},
+					},
+					HerokuErrors: HerokuErrorsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuErrorsMetricAttributeKey{HerokuErrorsMetricAttributeKeyHerokuErrorCode, HerokuErrorsMetricAttributeKeyHerokuComponent},
+					},
+					HerokuLogplexMessagesDropped: HerokuLogplexMessagesDroppedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuLogplexMessagesDroppedMetricAttributeKey{HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode},
+					},
+					HerokuReleases: HerokuReleasesMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuReleasesMetricAttributeKey{HerokuReleasesMetricAttributeKeyUserEmail},
+					},
+					HerokuScaleOperations: HerokuScaleOperationsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuScaleOperationsMetricAttributeKey{HerokuScaleOperationsMetricAttributeKeyUserEmail},
 					},
 				},
 				ResourceAttributes: ResourceAttributesConfig{
@@ -88,6 +143,26 @@ func TestMetricsBuilderConfig(t *testing.T) {
 			name: "none_set",
 			want: MetricsBuilderConfig{
 				Metrics: MetricsConfig{
+					HerokuBuilds: HerokuBuildsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuBuildsMetricAttributeKey{HerokuBuildsMetricAttributeKeyHerokuBuildOutcome, HerokuBuildsMetricAttributeKeyUserEmail},
+					},
+					HerokuDeploys: HerokuDeploysMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuDeploysMetricAttributeKey{HerokuDeploysMetricAttributeKeyUserEmail},
+					},
+					HerokuDynoExits: HerokuDynoExitsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuDynoExitsMetricAttributeKey{HerokuDynoExitsMetricAttributeKeyHerokuDynoType, HerokuDynoExitsMetricAttributeKeyProcessExitCode},
+					},
+					HerokuDynoFormation: HerokuDynoFormationMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuDynoFormationMetricAttributeKey{HerokuDynoFormationMetricAttributeKeyHerokuDynoType, HerokuDynoFormationMetricAttributeKeyHerokuDynoSize},
+					},
 					HerokuDynoLoadAverage15m: HerokuDynoLoadAverage15mMetricConfig{
 						Enabled:             false,
 						AggregationStrategy: AggregationStrategyAvg,
@@ -138,6 +213,41 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategyAvg,
 						EnabledAttributes:   []HerokuDynoMemoryTotalMetricAttributeKey{HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoID},
 					},
+					HerokuDynoRestarts: HerokuDynoRestartsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuDynoRestartsMetricAttributeKey{HerokuDynoRestartsMetricAttributeKeyHerokuDynoType, HerokuDynoRestartsMetricAttributeKeyHerokuDynoRestartReason},
+					},
+					HerokuDynoStateChanges: HerokuDynoStateChangesMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuDynoStateChangesMetricAttributeKey{HerokuDynoStateChangesMetricAttributeKeyHerokuDynoType, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateFrom, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateTo, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoLaunch},
+					},
+					HerokuDynosReporting: HerokuDynosReportingMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuDynosReportingMetricAttributeKey{HerokuDynosReportingMetricAttributeKeyHerokuDynoType},
+					},
+					HerokuErrors: HerokuErrorsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuErrorsMetricAttributeKey{HerokuErrorsMetricAttributeKeyHerokuErrorCode, HerokuErrorsMetricAttributeKeyHerokuComponent},
+					},
+					HerokuLogplexMessagesDropped: HerokuLogplexMessagesDroppedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuLogplexMessagesDroppedMetricAttributeKey{HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode},
+					},
+					HerokuReleases: HerokuReleasesMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuReleasesMetricAttributeKey{HerokuReleasesMetricAttributeKeyUserEmail},
+					},
+					HerokuScaleOperations: HerokuScaleOperationsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuScaleOperationsMetricAttributeKey{HerokuScaleOperationsMetricAttributeKeyUserEmail},
+					},
 				},
 				ResourceAttributes: ResourceAttributesConfig{
 					CloudProvider:    ResourceAttributeConfig{Enabled: false},
@@ -150,11 +260,59 @@ func TestMetricsBuilderConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := loadMetricsBuilderConfig(t, tt.name)
-			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(HerokuDynoLoadAverage15mMetricConfig{}, HerokuDynoLoadAverage1mMetricConfig{}, HerokuDynoLoadAverage5mMetricConfig{}, HerokuDynoMemoryCacheMetricConfig{}, HerokuDynoMemoryPgpginMetricConfig{}, HerokuDynoMemoryPgpgoutMetricConfig{}, HerokuDynoMemoryQuotaMetricConfig{}, HerokuDynoMemoryRssMetricConfig{}, HerokuDynoMemorySwapMetricConfig{}, HerokuDynoMemoryTotalMetricConfig{}, ResourceAttributeConfig{}))
+			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(HerokuBuildsMetricConfig{}, HerokuDeploysMetricConfig{}, HerokuDynoExitsMetricConfig{}, HerokuDynoFormationMetricConfig{}, HerokuDynoLoadAverage15mMetricConfig{}, HerokuDynoLoadAverage1mMetricConfig{}, HerokuDynoLoadAverage5mMetricConfig{}, HerokuDynoMemoryCacheMetricConfig{}, HerokuDynoMemoryPgpginMetricConfig{}, HerokuDynoMemoryPgpgoutMetricConfig{}, HerokuDynoMemoryQuotaMetricConfig{}, HerokuDynoMemoryRssMetricConfig{}, HerokuDynoMemorySwapMetricConfig{}, HerokuDynoMemoryTotalMetricConfig{}, HerokuDynoRestartsMetricConfig{}, HerokuDynoStateChangesMetricConfig{}, HerokuDynosReportingMetricConfig{}, HerokuErrorsMetricConfig{}, HerokuLogplexMessagesDroppedMetricConfig{}, HerokuReleasesMetricConfig{}, HerokuScaleOperationsMetricConfig{}, ResourceAttributeConfig{}))
 			require.Emptyf(t, diff, "Config mismatch (-expected +actual):\n%s", diff)
 		})
 	}
 }
+func TestHerokuBuildsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuBuilds
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuBuildsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.builds doesn't have an attribute invalid, valid attributes: [heroku.build.outcome, user.email]")
+
+	cfg = DefaultMetricsConfig().HerokuBuilds
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuDeploysMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuDeploys
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuDeploysMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.deploys doesn't have an attribute invalid, valid attributes: [user.email]")
+
+	cfg = DefaultMetricsConfig().HerokuDeploys
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuDynoExitsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuDynoExits
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuDynoExitsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.dyno.exits doesn't have an attribute invalid, valid attributes: [heroku.dyno.type, process.exit.code]")
+
+	cfg = DefaultMetricsConfig().HerokuDynoExits
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuDynoFormationMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuDynoFormation
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuDynoFormationMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.dyno.formation doesn't have an attribute invalid, valid attributes: [heroku.dyno.type, heroku.dyno.size]")
+
+	cfg = DefaultMetricsConfig().HerokuDynoFormation
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
 func TestHerokuDynoLoadAverage15mMetricsConfig_Validate(t *testing.T) {
 	cfg := DefaultMetricsConfig().HerokuDynoLoadAverage15m
 	require.NoError(t, cfg.Validate())
@@ -271,6 +429,90 @@ func TestHerokuDynoMemoryTotalMetricsConfig_Validate(t *testing.T) {
 	require.ErrorContains(t, cfg.Validate(), "metric heroku.dyno.memory.total doesn't have an attribute invalid, valid attributes: [heroku.dyno.name, heroku.dyno.id]")
 
 	cfg = DefaultMetricsConfig().HerokuDynoMemoryTotal
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuDynoRestartsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuDynoRestarts
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuDynoRestartsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.dyno.restarts doesn't have an attribute invalid, valid attributes: [heroku.dyno.type, heroku.dyno.restart.reason]")
+
+	cfg = DefaultMetricsConfig().HerokuDynoRestarts
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuDynoStateChangesMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuDynoStateChanges
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuDynoStateChangesMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.dyno.state_changes doesn't have an attribute invalid, valid attributes: [heroku.dyno.type, heroku.dyno.state.from, heroku.dyno.state.to, heroku.dyno.launch]")
+
+	cfg = DefaultMetricsConfig().HerokuDynoStateChanges
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuDynosReportingMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuDynosReporting
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuDynosReportingMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.dynos.reporting doesn't have an attribute invalid, valid attributes: [heroku.dyno.type]")
+
+	cfg = DefaultMetricsConfig().HerokuDynosReporting
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuErrorsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuErrors
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuErrorsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.errors doesn't have an attribute invalid, valid attributes: [heroku.error.code, heroku.component]")
+
+	cfg = DefaultMetricsConfig().HerokuErrors
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuLogplexMessagesDroppedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuLogplexMessagesDropped
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuLogplexMessagesDroppedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.logplex.messages.dropped doesn't have an attribute invalid, valid attributes: [heroku.error.code]")
+
+	cfg = DefaultMetricsConfig().HerokuLogplexMessagesDropped
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuReleasesMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuReleases
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuReleasesMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.releases doesn't have an attribute invalid, valid attributes: [user.email]")
+
+	cfg = DefaultMetricsConfig().HerokuReleases
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuScaleOperationsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuScaleOperations
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuScaleOperationsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.scale.operations doesn't have an attribute invalid, valid attributes: [user.email]")
+
+	cfg = DefaultMetricsConfig().HerokuScaleOperations
 	cfg.AggregationStrategy = "invalid"
 	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
 }

@@ -19,7 +19,167 @@ const (
 	AggregationStrategyMax = "max"
 )
 
+// AttributeHerokuBuildOutcome specifies the value heroku.build.outcome attribute.
+type AttributeHerokuBuildOutcome int
+
+const (
+	_ AttributeHerokuBuildOutcome = iota
+	AttributeHerokuBuildOutcomeStarted
+	AttributeHerokuBuildOutcomeSucceeded
+	AttributeHerokuBuildOutcomeFailed
+)
+
+// String returns the string representation of the AttributeHerokuBuildOutcome.
+func (av AttributeHerokuBuildOutcome) String() string {
+	switch av {
+	case AttributeHerokuBuildOutcomeStarted:
+		return "started"
+	case AttributeHerokuBuildOutcomeSucceeded:
+		return "succeeded"
+	case AttributeHerokuBuildOutcomeFailed:
+		return "failed"
+	}
+	return ""
+}
+
+// MapAttributeHerokuBuildOutcome is a helper map of string to AttributeHerokuBuildOutcome attribute value.
+var MapAttributeHerokuBuildOutcome = map[string]AttributeHerokuBuildOutcome{
+	"started":   AttributeHerokuBuildOutcomeStarted,
+	"succeeded": AttributeHerokuBuildOutcomeSucceeded,
+	"failed":    AttributeHerokuBuildOutcomeFailed,
+}
+
+// AttributeHerokuComponent specifies the value heroku.component attribute.
+type AttributeHerokuComponent int
+
+const (
+	_ AttributeHerokuComponent = iota
+	AttributeHerokuComponentRouter
+	AttributeHerokuComponentDyno
+	AttributeHerokuComponentAPI
+	AttributeHerokuComponentLogplex
+	AttributeHerokuComponentLogShuttle
+	AttributeHerokuComponentApp
+	AttributeHerokuComponentPostgres
+	AttributeHerokuComponentRedis
+)
+
+// String returns the string representation of the AttributeHerokuComponent.
+func (av AttributeHerokuComponent) String() string {
+	switch av {
+	case AttributeHerokuComponentRouter:
+		return "router"
+	case AttributeHerokuComponentDyno:
+		return "dyno"
+	case AttributeHerokuComponentAPI:
+		return "api"
+	case AttributeHerokuComponentLogplex:
+		return "logplex"
+	case AttributeHerokuComponentLogShuttle:
+		return "log-shuttle"
+	case AttributeHerokuComponentApp:
+		return "app"
+	case AttributeHerokuComponentPostgres:
+		return "postgres"
+	case AttributeHerokuComponentRedis:
+		return "redis"
+	}
+	return ""
+}
+
+// MapAttributeHerokuComponent is a helper map of string to AttributeHerokuComponent attribute value.
+var MapAttributeHerokuComponent = map[string]AttributeHerokuComponent{
+	"router":      AttributeHerokuComponentRouter,
+	"dyno":        AttributeHerokuComponentDyno,
+	"api":         AttributeHerokuComponentAPI,
+	"logplex":     AttributeHerokuComponentLogplex,
+	"log-shuttle": AttributeHerokuComponentLogShuttle,
+	"app":         AttributeHerokuComponentApp,
+	"postgres":    AttributeHerokuComponentPostgres,
+	"redis":       AttributeHerokuComponentRedis,
+}
+
+// AttributeHerokuDynoLaunch specifies the value heroku.dyno.launch attribute.
+type AttributeHerokuDynoLaunch int
+
+const (
+	_ AttributeHerokuDynoLaunch = iota
+	AttributeHerokuDynoLaunchSuccessful
+	AttributeHerokuDynoLaunchCompleted
+	AttributeHerokuDynoLaunchCrashed
+	AttributeHerokuDynoLaunchStopped
+	AttributeHerokuDynoLaunchNone
+)
+
+// String returns the string representation of the AttributeHerokuDynoLaunch.
+func (av AttributeHerokuDynoLaunch) String() string {
+	switch av {
+	case AttributeHerokuDynoLaunchSuccessful:
+		return "successful"
+	case AttributeHerokuDynoLaunchCompleted:
+		return "completed"
+	case AttributeHerokuDynoLaunchCrashed:
+		return "crashed"
+	case AttributeHerokuDynoLaunchStopped:
+		return "stopped"
+	case AttributeHerokuDynoLaunchNone:
+		return "none"
+	}
+	return ""
+}
+
+// MapAttributeHerokuDynoLaunch is a helper map of string to AttributeHerokuDynoLaunch attribute value.
+var MapAttributeHerokuDynoLaunch = map[string]AttributeHerokuDynoLaunch{
+	"successful": AttributeHerokuDynoLaunchSuccessful,
+	"completed":  AttributeHerokuDynoLaunchCompleted,
+	"crashed":    AttributeHerokuDynoLaunchCrashed,
+	"stopped":    AttributeHerokuDynoLaunchStopped,
+	"none":       AttributeHerokuDynoLaunchNone,
+}
+
+// AttributeHerokuDynoRestartReason specifies the value heroku.dyno.restart.reason attribute.
+type AttributeHerokuDynoRestartReason int
+
+const (
+	_ AttributeHerokuDynoRestartReason = iota
+	AttributeHerokuDynoRestartReasonRestart
+	AttributeHerokuDynoRestartReasonCycle
+)
+
+// String returns the string representation of the AttributeHerokuDynoRestartReason.
+func (av AttributeHerokuDynoRestartReason) String() string {
+	switch av {
+	case AttributeHerokuDynoRestartReasonRestart:
+		return "restart"
+	case AttributeHerokuDynoRestartReasonCycle:
+		return "cycle"
+	}
+	return ""
+}
+
+// MapAttributeHerokuDynoRestartReason is a helper map of string to AttributeHerokuDynoRestartReason attribute value.
+var MapAttributeHerokuDynoRestartReason = map[string]AttributeHerokuDynoRestartReason{
+	"restart": AttributeHerokuDynoRestartReasonRestart,
+	"cycle":   AttributeHerokuDynoRestartReasonCycle,
+}
+
 var MetricsInfo = metricsInfo{
+	HerokuBuilds: metricInfo{
+		Name:       "heroku.builds",
+		Attributes: []string{"heroku.build.outcome", "user.email"},
+	},
+	HerokuDeploys: metricInfo{
+		Name:       "heroku.deploys",
+		Attributes: []string{"user.email"},
+	},
+	HerokuDynoExits: metricInfo{
+		Name:       "heroku.dyno.exits",
+		Attributes: []string{"heroku.dyno.type", "process.exit.code"},
+	},
+	HerokuDynoFormation: metricInfo{
+		Name:       "heroku.dyno.formation",
+		Attributes: []string{"heroku.dyno.type", "heroku.dyno.size"},
+	},
 	HerokuDynoLoadAverage15m: metricInfo{
 		Name:       "heroku.dyno.load_average.15m",
 		Attributes: []string{"heroku.dyno.name", "heroku.dyno.id"},
@@ -60,24 +220,434 @@ var MetricsInfo = metricsInfo{
 		Name:       "heroku.dyno.memory.total",
 		Attributes: []string{"heroku.dyno.name", "heroku.dyno.id"},
 	},
+	HerokuDynoRestarts: metricInfo{
+		Name:       "heroku.dyno.restarts",
+		Attributes: []string{"heroku.dyno.type", "heroku.dyno.restart.reason"},
+	},
+	HerokuDynoStateChanges: metricInfo{
+		Name:       "heroku.dyno.state_changes",
+		Attributes: []string{"heroku.dyno.type", "heroku.dyno.state.from", "heroku.dyno.state.to", "heroku.dyno.launch"},
+	},
+	HerokuDynosReporting: metricInfo{
+		Name:       "heroku.dynos.reporting",
+		Attributes: []string{"heroku.dyno.type"},
+	},
+	HerokuErrors: metricInfo{
+		Name:       "heroku.errors",
+		Attributes: []string{"heroku.error.code", "heroku.component"},
+	},
+	HerokuLogplexMessagesDropped: metricInfo{
+		Name:       "heroku.logplex.messages.dropped",
+		Attributes: []string{"heroku.error.code"},
+	},
+	HerokuReleases: metricInfo{
+		Name:       "heroku.releases",
+		Attributes: []string{"user.email"},
+	},
+	HerokuScaleOperations: metricInfo{
+		Name:       "heroku.scale.operations",
+		Attributes: []string{"user.email"},
+	},
 }
 
 type metricsInfo struct {
-	HerokuDynoLoadAverage15m metricInfo
-	HerokuDynoLoadAverage1m  metricInfo
-	HerokuDynoLoadAverage5m  metricInfo
-	HerokuDynoMemoryCache    metricInfo
-	HerokuDynoMemoryPgpgin   metricInfo
-	HerokuDynoMemoryPgpgout  metricInfo
-	HerokuDynoMemoryQuota    metricInfo
-	HerokuDynoMemoryRss      metricInfo
-	HerokuDynoMemorySwap     metricInfo
-	HerokuDynoMemoryTotal    metricInfo
+	HerokuBuilds                 metricInfo
+	HerokuDeploys                metricInfo
+	HerokuDynoExits              metricInfo
+	HerokuDynoFormation          metricInfo
+	HerokuDynoLoadAverage15m     metricInfo
+	HerokuDynoLoadAverage1m      metricInfo
+	HerokuDynoLoadAverage5m      metricInfo
+	HerokuDynoMemoryCache        metricInfo
+	HerokuDynoMemoryPgpgin       metricInfo
+	HerokuDynoMemoryPgpgout      metricInfo
+	HerokuDynoMemoryQuota        metricInfo
+	HerokuDynoMemoryRss          metricInfo
+	HerokuDynoMemorySwap         metricInfo
+	HerokuDynoMemoryTotal        metricInfo
+	HerokuDynoRestarts           metricInfo
+	HerokuDynoStateChanges       metricInfo
+	HerokuDynosReporting         metricInfo
+	HerokuErrors                 metricInfo
+	HerokuLogplexMessagesDropped metricInfo
+	HerokuReleases               metricInfo
+	HerokuScaleOperations        metricInfo
 }
 
 type metricInfo struct {
 	Name       string
 	Attributes []string
+}
+
+type metricHerokuBuilds struct {
+	data          pmetric.Metric           // data buffer for generated metric.
+	config        HerokuBuildsMetricConfig // metric config provided by user.
+	capacity      int                      // max observed number of data points added to the metric.
+	aggDataPoints []int64                  // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.builds metric with initial data.
+func (m *metricHerokuBuilds) init() {
+	m.data.SetName("heroku.builds")
+	m.data.SetDescription("Builds by outcome, from `Build started by user`, `Build succeeded`, `Build failed` API events.")
+	m.data.SetUnit("{build}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuBuilds) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, herokuBuildOutcomeAttributeValue string, userEmailAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuBuildsMetricAttributeKeyHerokuBuildOutcome) {
+		dp.Attributes().PutStr("heroku.build.outcome", herokuBuildOutcomeAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuBuildsMetricAttributeKeyUserEmail) {
+		dp.Attributes().PutStr("user.email", userEmailAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuBuilds) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuBuilds) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuBuilds(cfg HerokuBuildsMetricConfig) metricHerokuBuilds {
+	m := metricHerokuBuilds{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuDeploys struct {
+	data          pmetric.Metric            // data buffer for generated metric.
+	config        HerokuDeploysMetricConfig // metric config provided by user.
+	capacity      int                       // max observed number of data points added to the metric.
+	aggDataPoints []int64                   // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.deploys metric with initial data.
+func (m *metricHerokuDeploys) init() {
+	m.data.SetName("heroku.deploys")
+	m.data.SetDescription("Code deploys, from `Deploy <commit> by user` API events.")
+	m.data.SetUnit("{deploy}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuDeploys) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, userEmailAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuDeploysMetricAttributeKeyUserEmail) {
+		dp.Attributes().PutStr("user.email", userEmailAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuDeploys) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuDeploys) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuDeploys(cfg HerokuDeploysMetricConfig) metricHerokuDeploys {
+	m := metricHerokuDeploys{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuDynoExits struct {
+	data          pmetric.Metric              // data buffer for generated metric.
+	config        HerokuDynoExitsMetricConfig // metric config provided by user.
+	capacity      int                         // max observed number of data points added to the metric.
+	aggDataPoints []int64                     // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.dyno.exits metric with initial data.
+func (m *metricHerokuDynoExits) init() {
+	m.data.SetName("heroku.dyno.exits")
+	m.data.SetDescription("Process exits by status, from `Process exited with status N`.")
+	m.data.SetUnit("{exit}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuDynoExits) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string, processExitCodeAttributeValue int64) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoExitsMetricAttributeKeyHerokuDynoType) {
+		dp.Attributes().PutStr("heroku.dyno.type", herokuDynoTypeAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoExitsMetricAttributeKeyProcessExitCode) {
+		dp.Attributes().PutInt("process.exit.code", processExitCodeAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuDynoExits) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuDynoExits) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuDynoExits(cfg HerokuDynoExitsMetricConfig) metricHerokuDynoExits {
+	m := metricHerokuDynoExits{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuDynoFormation struct {
+	data          pmetric.Metric                  // data buffer for generated metric.
+	config        HerokuDynoFormationMetricConfig // metric config provided by user.
+	capacity      int                             // max observed number of data points added to the metric.
+	aggDataPoints []int64                         // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.dyno.formation metric with initial data.
+func (m *metricHerokuDynoFormation) init() {
+	m.data.SetName("heroku.dyno.formation")
+	m.data.SetDescription("Dynos requested per process type and size, from the last `Scaled to web@2:Standard-1X ...` API event seen.")
+	m.data.SetUnit("{dyno}")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuDynoFormation) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string, herokuDynoSizeAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoFormationMetricAttributeKeyHerokuDynoType) {
+		dp.Attributes().PutStr("heroku.dyno.type", herokuDynoTypeAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoFormationMetricAttributeKeyHerokuDynoSize) {
+		dp.Attributes().PutStr("heroku.dyno.size", herokuDynoSizeAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuDynoFormation) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuDynoFormation) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetIntValue(m.data.Gauge().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuDynoFormation(cfg HerokuDynoFormationMetricConfig) metricHerokuDynoFormation {
+	m := metricHerokuDynoFormation{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
 }
 
 type metricHerokuDynoLoadAverage15m struct {
@@ -1000,26 +1570,687 @@ func newMetricHerokuDynoMemoryTotal(cfg HerokuDynoMemoryTotalMetricConfig) metri
 	return m
 }
 
+type metricHerokuDynoRestarts struct {
+	data          pmetric.Metric                 // data buffer for generated metric.
+	config        HerokuDynoRestartsMetricConfig // metric config provided by user.
+	capacity      int                            // max observed number of data points added to the metric.
+	aggDataPoints []int64                        // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.dyno.restarts metric with initial data.
+func (m *metricHerokuDynoRestarts) init() {
+	m.data.SetName("heroku.dyno.restarts")
+	m.data.SetDescription("Dyno restarts, from `Restarting` and the daily `Cycling`.")
+	m.data.SetUnit("{restart}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuDynoRestarts) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string, herokuDynoRestartReasonAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoRestartsMetricAttributeKeyHerokuDynoType) {
+		dp.Attributes().PutStr("heroku.dyno.type", herokuDynoTypeAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoRestartsMetricAttributeKeyHerokuDynoRestartReason) {
+		dp.Attributes().PutStr("heroku.dyno.restart.reason", herokuDynoRestartReasonAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuDynoRestarts) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuDynoRestarts) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuDynoRestarts(cfg HerokuDynoRestartsMetricConfig) metricHerokuDynoRestarts {
+	m := metricHerokuDynoRestarts{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuDynoStateChanges struct {
+	data          pmetric.Metric                     // data buffer for generated metric.
+	config        HerokuDynoStateChangesMetricConfig // metric config provided by user.
+	capacity      int                                // max observed number of data points added to the metric.
+	aggDataPoints []int64                            // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.dyno.state_changes metric with initial data.
+func (m *metricHerokuDynoStateChanges) init() {
+	m.data.SetName("heroku.dyno.state_changes")
+	m.data.SetDescription("Dyno state transitions (`State changed from A to B`), with what they mean for launches (successful, completed, crashed, stopped).")
+	m.data.SetUnit("{transition}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuDynoStateChanges) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string, herokuDynoStateFromAttributeValue string, herokuDynoStateToAttributeValue string, herokuDynoLaunchAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoType) {
+		dp.Attributes().PutStr("heroku.dyno.type", herokuDynoTypeAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateFrom) {
+		dp.Attributes().PutStr("heroku.dyno.state.from", herokuDynoStateFromAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoStateTo) {
+		dp.Attributes().PutStr("heroku.dyno.state.to", herokuDynoStateToAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynoStateChangesMetricAttributeKeyHerokuDynoLaunch) {
+		dp.Attributes().PutStr("heroku.dyno.launch", herokuDynoLaunchAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuDynoStateChanges) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuDynoStateChanges) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuDynoStateChanges(cfg HerokuDynoStateChangesMetricConfig) metricHerokuDynoStateChanges {
+	m := metricHerokuDynoStateChanges{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuDynosReporting struct {
+	data          pmetric.Metric                   // data buffer for generated metric.
+	config        HerokuDynosReportingMetricConfig // metric config provided by user.
+	capacity      int                              // max observed number of data points added to the metric.
+	aggDataPoints []int64                          // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.dynos.reporting metric with initial data.
+func (m *metricHerokuDynosReporting) init() {
+	m.data.SetName("heroku.dynos.reporting")
+	m.data.SetDescription("Distinct dynos of the app that sent log-runtime-metrics in the last minute (they report every ~20 s), by process type.")
+	m.data.SetUnit("{dyno}")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuDynosReporting) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuDynosReportingMetricAttributeKeyHerokuDynoType) {
+		dp.Attributes().PutStr("heroku.dyno.type", herokuDynoTypeAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuDynosReporting) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuDynosReporting) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetIntValue(m.data.Gauge().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuDynosReporting(cfg HerokuDynosReportingMetricConfig) metricHerokuDynosReporting {
+	m := metricHerokuDynosReporting{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuErrors struct {
+	data          pmetric.Metric           // data buffer for generated metric.
+	config        HerokuErrorsMetricConfig // metric config provided by user.
+	capacity      int                      // max observed number of data points added to the metric.
+	aggDataPoints []int64                  // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.errors metric with initial data.
+func (m *metricHerokuErrors) init() {
+	m.data.SetName("heroku.errors")
+	m.data.SetDescription("Heroku platform errors (router H codes, dyno R codes, Logplex L codes) by code and component.")
+	m.data.SetUnit("{error}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuErrors) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, herokuErrorCodeAttributeValue string, herokuComponentAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuErrorsMetricAttributeKeyHerokuErrorCode) {
+		dp.Attributes().PutStr("heroku.error.code", herokuErrorCodeAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuErrorsMetricAttributeKeyHerokuComponent) {
+		dp.Attributes().PutStr("heroku.component", herokuComponentAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuErrors) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuErrors) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuErrors(cfg HerokuErrorsMetricConfig) metricHerokuErrors {
+	m := metricHerokuErrors{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuLogplexMessagesDropped struct {
+	data          pmetric.Metric                           // data buffer for generated metric.
+	config        HerokuLogplexMessagesDroppedMetricConfig // metric config provided by user.
+	capacity      int                                      // max observed number of data points added to the metric.
+	aggDataPoints []int64                                  // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.logplex.messages.dropped metric with initial data.
+func (m *metricHerokuLogplexMessagesDropped) init() {
+	m.data.SetName("heroku.logplex.messages.dropped")
+	m.data.SetDescription("Log messages Heroku reports lost before they reached this drain (`Error L10 ... N messages dropped`, L12, L13). An L10 also follows our own 4xx answers and timeouts.")
+	m.data.SetUnit("{message}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuLogplexMessagesDropped) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, herokuErrorCodeAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode) {
+		dp.Attributes().PutStr("heroku.error.code", herokuErrorCodeAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuLogplexMessagesDropped) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuLogplexMessagesDropped) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuLogplexMessagesDropped(cfg HerokuLogplexMessagesDroppedMetricConfig) metricHerokuLogplexMessagesDropped {
+	m := metricHerokuLogplexMessagesDropped{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuReleases struct {
+	data          pmetric.Metric             // data buffer for generated metric.
+	config        HerokuReleasesMetricConfig // metric config provided by user.
+	capacity      int                        // max observed number of data points added to the metric.
+	aggDataPoints []int64                    // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.releases metric with initial data.
+func (m *metricHerokuReleases) init() {
+	m.data.SetName("heroku.releases")
+	m.data.SetDescription("Releases, from `Release vN created by user` API events.")
+	m.data.SetUnit("{release}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuReleases) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, userEmailAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuReleasesMetricAttributeKeyUserEmail) {
+		dp.Attributes().PutStr("user.email", userEmailAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuReleases) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuReleases) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuReleases(cfg HerokuReleasesMetricConfig) metricHerokuReleases {
+	m := metricHerokuReleases{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuScaleOperations struct {
+	data          pmetric.Metric                    // data buffer for generated metric.
+	config        HerokuScaleOperationsMetricConfig // metric config provided by user.
+	capacity      int                               // max observed number of data points added to the metric.
+	aggDataPoints []int64                           // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.scale.operations metric with initial data.
+func (m *metricHerokuScaleOperations) init() {
+	m.data.SetName("heroku.scale.operations")
+	m.data.SetDescription("Scaling operations, from `Scaled to ... by user` API events.")
+	m.data.SetUnit("{operation}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuScaleOperations) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, userEmailAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuScaleOperationsMetricAttributeKeyUserEmail) {
+		dp.Attributes().PutStr("user.email", userEmailAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuScaleOperations) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuScaleOperations) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuScaleOperations(cfg HerokuScaleOperationsMetricConfig) metricHerokuScaleOperations {
+	m := metricHerokuScaleOperations{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
 // MetricsBuilder provides an interface for scrapers to report metrics while taking care of all the transformations
 // required to produce metric representation defined in metadata and user config.
 type MetricsBuilder struct {
-	config                         MetricsBuilderConfig // config of the metrics builder.
-	startTime                      pcommon.Timestamp    // start time that will be applied to all recorded data points.
-	metricsCapacity                int                  // maximum observed number of metrics per resource.
-	metricsBuffer                  pmetric.Metrics      // accumulates metrics data before emitting.
-	buildInfo                      component.BuildInfo  // contains version information.
-	resourceAttributeIncludeFilter map[string]filter.Filter
-	resourceAttributeExcludeFilter map[string]filter.Filter
-	metricHerokuDynoLoadAverage15m metricHerokuDynoLoadAverage15m
-	metricHerokuDynoLoadAverage1m  metricHerokuDynoLoadAverage1m
-	metricHerokuDynoLoadAverage5m  metricHerokuDynoLoadAverage5m
-	metricHerokuDynoMemoryCache    metricHerokuDynoMemoryCache
-	metricHerokuDynoMemoryPgpgin   metricHerokuDynoMemoryPgpgin
-	metricHerokuDynoMemoryPgpgout  metricHerokuDynoMemoryPgpgout
-	metricHerokuDynoMemoryQuota    metricHerokuDynoMemoryQuota
-	metricHerokuDynoMemoryRss      metricHerokuDynoMemoryRss
-	metricHerokuDynoMemorySwap     metricHerokuDynoMemorySwap
-	metricHerokuDynoMemoryTotal    metricHerokuDynoMemoryTotal
+	config                             MetricsBuilderConfig // config of the metrics builder.
+	startTime                          pcommon.Timestamp    // start time that will be applied to all recorded data points.
+	metricsCapacity                    int                  // maximum observed number of metrics per resource.
+	metricsBuffer                      pmetric.Metrics      // accumulates metrics data before emitting.
+	buildInfo                          component.BuildInfo  // contains version information.
+	resourceAttributeIncludeFilter     map[string]filter.Filter
+	resourceAttributeExcludeFilter     map[string]filter.Filter
+	metricHerokuBuilds                 metricHerokuBuilds
+	metricHerokuDeploys                metricHerokuDeploys
+	metricHerokuDynoExits              metricHerokuDynoExits
+	metricHerokuDynoFormation          metricHerokuDynoFormation
+	metricHerokuDynoLoadAverage15m     metricHerokuDynoLoadAverage15m
+	metricHerokuDynoLoadAverage1m      metricHerokuDynoLoadAverage1m
+	metricHerokuDynoLoadAverage5m      metricHerokuDynoLoadAverage5m
+	metricHerokuDynoMemoryCache        metricHerokuDynoMemoryCache
+	metricHerokuDynoMemoryPgpgin       metricHerokuDynoMemoryPgpgin
+	metricHerokuDynoMemoryPgpgout      metricHerokuDynoMemoryPgpgout
+	metricHerokuDynoMemoryQuota        metricHerokuDynoMemoryQuota
+	metricHerokuDynoMemoryRss          metricHerokuDynoMemoryRss
+	metricHerokuDynoMemorySwap         metricHerokuDynoMemorySwap
+	metricHerokuDynoMemoryTotal        metricHerokuDynoMemoryTotal
+	metricHerokuDynoRestarts           metricHerokuDynoRestarts
+	metricHerokuDynoStateChanges       metricHerokuDynoStateChanges
+	metricHerokuDynosReporting         metricHerokuDynosReporting
+	metricHerokuErrors                 metricHerokuErrors
+	metricHerokuLogplexMessagesDropped metricHerokuLogplexMessagesDropped
+	metricHerokuReleases               metricHerokuReleases
+	metricHerokuScaleOperations        metricHerokuScaleOperations
 }
 
 // MetricBuilderOption applies changes to default metrics builder.
@@ -1041,22 +2272,33 @@ func WithStartTime(startTime pcommon.Timestamp) MetricBuilderOption {
 }
 func NewMetricsBuilder(mbc MetricsBuilderConfig, settings receiver.Settings, options ...MetricBuilderOption) *MetricsBuilder {
 	mb := &MetricsBuilder{
-		config:                         mbc,
-		startTime:                      pcommon.NewTimestampFromTime(time.Now()),
-		metricsBuffer:                  pmetric.NewMetrics(),
-		buildInfo:                      settings.BuildInfo,
-		metricHerokuDynoLoadAverage15m: newMetricHerokuDynoLoadAverage15m(mbc.Metrics.HerokuDynoLoadAverage15m),
-		metricHerokuDynoLoadAverage1m:  newMetricHerokuDynoLoadAverage1m(mbc.Metrics.HerokuDynoLoadAverage1m),
-		metricHerokuDynoLoadAverage5m:  newMetricHerokuDynoLoadAverage5m(mbc.Metrics.HerokuDynoLoadAverage5m),
-		metricHerokuDynoMemoryCache:    newMetricHerokuDynoMemoryCache(mbc.Metrics.HerokuDynoMemoryCache),
-		metricHerokuDynoMemoryPgpgin:   newMetricHerokuDynoMemoryPgpgin(mbc.Metrics.HerokuDynoMemoryPgpgin),
-		metricHerokuDynoMemoryPgpgout:  newMetricHerokuDynoMemoryPgpgout(mbc.Metrics.HerokuDynoMemoryPgpgout),
-		metricHerokuDynoMemoryQuota:    newMetricHerokuDynoMemoryQuota(mbc.Metrics.HerokuDynoMemoryQuota),
-		metricHerokuDynoMemoryRss:      newMetricHerokuDynoMemoryRss(mbc.Metrics.HerokuDynoMemoryRss),
-		metricHerokuDynoMemorySwap:     newMetricHerokuDynoMemorySwap(mbc.Metrics.HerokuDynoMemorySwap),
-		metricHerokuDynoMemoryTotal:    newMetricHerokuDynoMemoryTotal(mbc.Metrics.HerokuDynoMemoryTotal),
-		resourceAttributeIncludeFilter: make(map[string]filter.Filter),
-		resourceAttributeExcludeFilter: make(map[string]filter.Filter),
+		config:                             mbc,
+		startTime:                          pcommon.NewTimestampFromTime(time.Now()),
+		metricsBuffer:                      pmetric.NewMetrics(),
+		buildInfo:                          settings.BuildInfo,
+		metricHerokuBuilds:                 newMetricHerokuBuilds(mbc.Metrics.HerokuBuilds),
+		metricHerokuDeploys:                newMetricHerokuDeploys(mbc.Metrics.HerokuDeploys),
+		metricHerokuDynoExits:              newMetricHerokuDynoExits(mbc.Metrics.HerokuDynoExits),
+		metricHerokuDynoFormation:          newMetricHerokuDynoFormation(mbc.Metrics.HerokuDynoFormation),
+		metricHerokuDynoLoadAverage15m:     newMetricHerokuDynoLoadAverage15m(mbc.Metrics.HerokuDynoLoadAverage15m),
+		metricHerokuDynoLoadAverage1m:      newMetricHerokuDynoLoadAverage1m(mbc.Metrics.HerokuDynoLoadAverage1m),
+		metricHerokuDynoLoadAverage5m:      newMetricHerokuDynoLoadAverage5m(mbc.Metrics.HerokuDynoLoadAverage5m),
+		metricHerokuDynoMemoryCache:        newMetricHerokuDynoMemoryCache(mbc.Metrics.HerokuDynoMemoryCache),
+		metricHerokuDynoMemoryPgpgin:       newMetricHerokuDynoMemoryPgpgin(mbc.Metrics.HerokuDynoMemoryPgpgin),
+		metricHerokuDynoMemoryPgpgout:      newMetricHerokuDynoMemoryPgpgout(mbc.Metrics.HerokuDynoMemoryPgpgout),
+		metricHerokuDynoMemoryQuota:        newMetricHerokuDynoMemoryQuota(mbc.Metrics.HerokuDynoMemoryQuota),
+		metricHerokuDynoMemoryRss:          newMetricHerokuDynoMemoryRss(mbc.Metrics.HerokuDynoMemoryRss),
+		metricHerokuDynoMemorySwap:         newMetricHerokuDynoMemorySwap(mbc.Metrics.HerokuDynoMemorySwap),
+		metricHerokuDynoMemoryTotal:        newMetricHerokuDynoMemoryTotal(mbc.Metrics.HerokuDynoMemoryTotal),
+		metricHerokuDynoRestarts:           newMetricHerokuDynoRestarts(mbc.Metrics.HerokuDynoRestarts),
+		metricHerokuDynoStateChanges:       newMetricHerokuDynoStateChanges(mbc.Metrics.HerokuDynoStateChanges),
+		metricHerokuDynosReporting:         newMetricHerokuDynosReporting(mbc.Metrics.HerokuDynosReporting),
+		metricHerokuErrors:                 newMetricHerokuErrors(mbc.Metrics.HerokuErrors),
+		metricHerokuLogplexMessagesDropped: newMetricHerokuLogplexMessagesDropped(mbc.Metrics.HerokuLogplexMessagesDropped),
+		metricHerokuReleases:               newMetricHerokuReleases(mbc.Metrics.HerokuReleases),
+		metricHerokuScaleOperations:        newMetricHerokuScaleOperations(mbc.Metrics.HerokuScaleOperations),
+		resourceAttributeIncludeFilter:     make(map[string]filter.Filter),
+		resourceAttributeExcludeFilter:     make(map[string]filter.Filter),
 	}
 	if mbc.ResourceAttributes.CloudProvider.MetricsInclude != nil {
 		mb.resourceAttributeIncludeFilter["cloud.provider"] = filter.CreateFilter(mbc.ResourceAttributes.CloudProvider.MetricsInclude)
@@ -1145,6 +2387,10 @@ func (mb *MetricsBuilder) EmitForResource(options ...ResourceMetricsOption) {
 	ils.Scope().SetName(ScopeName)
 	ils.Scope().SetVersion(mb.buildInfo.Version)
 	ils.Metrics().EnsureCapacity(mb.metricsCapacity)
+	mb.metricHerokuBuilds.emit(ils.Metrics())
+	mb.metricHerokuDeploys.emit(ils.Metrics())
+	mb.metricHerokuDynoExits.emit(ils.Metrics())
+	mb.metricHerokuDynoFormation.emit(ils.Metrics())
 	mb.metricHerokuDynoLoadAverage15m.emit(ils.Metrics())
 	mb.metricHerokuDynoLoadAverage1m.emit(ils.Metrics())
 	mb.metricHerokuDynoLoadAverage5m.emit(ils.Metrics())
@@ -1155,6 +2401,13 @@ func (mb *MetricsBuilder) EmitForResource(options ...ResourceMetricsOption) {
 	mb.metricHerokuDynoMemoryRss.emit(ils.Metrics())
 	mb.metricHerokuDynoMemorySwap.emit(ils.Metrics())
 	mb.metricHerokuDynoMemoryTotal.emit(ils.Metrics())
+	mb.metricHerokuDynoRestarts.emit(ils.Metrics())
+	mb.metricHerokuDynoStateChanges.emit(ils.Metrics())
+	mb.metricHerokuDynosReporting.emit(ils.Metrics())
+	mb.metricHerokuErrors.emit(ils.Metrics())
+	mb.metricHerokuLogplexMessagesDropped.emit(ils.Metrics())
+	mb.metricHerokuReleases.emit(ils.Metrics())
+	mb.metricHerokuScaleOperations.emit(ils.Metrics())
 
 	for _, op := range options {
 		op.apply(rm)
@@ -1184,6 +2437,26 @@ func (mb *MetricsBuilder) Emit(options ...ResourceMetricsOption) pmetric.Metrics
 	metrics := mb.metricsBuffer
 	mb.metricsBuffer = pmetric.NewMetrics()
 	return metrics
+}
+
+// RecordHerokuBuildsDataPoint adds a data point to heroku.builds metric.
+func (mb *MetricsBuilder) RecordHerokuBuildsDataPoint(ts pcommon.Timestamp, val int64, herokuBuildOutcomeAttributeValue AttributeHerokuBuildOutcome, userEmailAttributeValue string) {
+	mb.metricHerokuBuilds.recordDataPoint(mb.startTime, ts, val, herokuBuildOutcomeAttributeValue.String(), userEmailAttributeValue)
+}
+
+// RecordHerokuDeploysDataPoint adds a data point to heroku.deploys metric.
+func (mb *MetricsBuilder) RecordHerokuDeploysDataPoint(ts pcommon.Timestamp, val int64, userEmailAttributeValue string) {
+	mb.metricHerokuDeploys.recordDataPoint(mb.startTime, ts, val, userEmailAttributeValue)
+}
+
+// RecordHerokuDynoExitsDataPoint adds a data point to heroku.dyno.exits metric.
+func (mb *MetricsBuilder) RecordHerokuDynoExitsDataPoint(ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string, processExitCodeAttributeValue int64) {
+	mb.metricHerokuDynoExits.recordDataPoint(mb.startTime, ts, val, herokuDynoTypeAttributeValue, processExitCodeAttributeValue)
+}
+
+// RecordHerokuDynoFormationDataPoint adds a data point to heroku.dyno.formation metric.
+func (mb *MetricsBuilder) RecordHerokuDynoFormationDataPoint(ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string, herokuDynoSizeAttributeValue string) {
+	mb.metricHerokuDynoFormation.recordDataPoint(mb.startTime, ts, val, herokuDynoTypeAttributeValue, herokuDynoSizeAttributeValue)
 }
 
 // RecordHerokuDynoLoadAverage15mDataPoint adds a data point to heroku.dyno.load_average.15m metric.
@@ -1234,6 +2507,41 @@ func (mb *MetricsBuilder) RecordHerokuDynoMemorySwapDataPoint(ts pcommon.Timesta
 // RecordHerokuDynoMemoryTotalDataPoint adds a data point to heroku.dyno.memory.total metric.
 func (mb *MetricsBuilder) RecordHerokuDynoMemoryTotalDataPoint(ts pcommon.Timestamp, val int64, herokuDynoNameAttributeValue string, herokuDynoIDAttributeValue string) {
 	mb.metricHerokuDynoMemoryTotal.recordDataPoint(mb.startTime, ts, val, herokuDynoNameAttributeValue, herokuDynoIDAttributeValue)
+}
+
+// RecordHerokuDynoRestartsDataPoint adds a data point to heroku.dyno.restarts metric.
+func (mb *MetricsBuilder) RecordHerokuDynoRestartsDataPoint(ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string, herokuDynoRestartReasonAttributeValue AttributeHerokuDynoRestartReason) {
+	mb.metricHerokuDynoRestarts.recordDataPoint(mb.startTime, ts, val, herokuDynoTypeAttributeValue, herokuDynoRestartReasonAttributeValue.String())
+}
+
+// RecordHerokuDynoStateChangesDataPoint adds a data point to heroku.dyno.state_changes metric.
+func (mb *MetricsBuilder) RecordHerokuDynoStateChangesDataPoint(ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string, herokuDynoStateFromAttributeValue string, herokuDynoStateToAttributeValue string, herokuDynoLaunchAttributeValue AttributeHerokuDynoLaunch) {
+	mb.metricHerokuDynoStateChanges.recordDataPoint(mb.startTime, ts, val, herokuDynoTypeAttributeValue, herokuDynoStateFromAttributeValue, herokuDynoStateToAttributeValue, herokuDynoLaunchAttributeValue.String())
+}
+
+// RecordHerokuDynosReportingDataPoint adds a data point to heroku.dynos.reporting metric.
+func (mb *MetricsBuilder) RecordHerokuDynosReportingDataPoint(ts pcommon.Timestamp, val int64, herokuDynoTypeAttributeValue string) {
+	mb.metricHerokuDynosReporting.recordDataPoint(mb.startTime, ts, val, herokuDynoTypeAttributeValue)
+}
+
+// RecordHerokuErrorsDataPoint adds a data point to heroku.errors metric.
+func (mb *MetricsBuilder) RecordHerokuErrorsDataPoint(ts pcommon.Timestamp, val int64, herokuErrorCodeAttributeValue string, herokuComponentAttributeValue AttributeHerokuComponent) {
+	mb.metricHerokuErrors.recordDataPoint(mb.startTime, ts, val, herokuErrorCodeAttributeValue, herokuComponentAttributeValue.String())
+}
+
+// RecordHerokuLogplexMessagesDroppedDataPoint adds a data point to heroku.logplex.messages.dropped metric.
+func (mb *MetricsBuilder) RecordHerokuLogplexMessagesDroppedDataPoint(ts pcommon.Timestamp, val int64, herokuErrorCodeAttributeValue string) {
+	mb.metricHerokuLogplexMessagesDropped.recordDataPoint(mb.startTime, ts, val, herokuErrorCodeAttributeValue)
+}
+
+// RecordHerokuReleasesDataPoint adds a data point to heroku.releases metric.
+func (mb *MetricsBuilder) RecordHerokuReleasesDataPoint(ts pcommon.Timestamp, val int64, userEmailAttributeValue string) {
+	mb.metricHerokuReleases.recordDataPoint(mb.startTime, ts, val, userEmailAttributeValue)
+}
+
+// RecordHerokuScaleOperationsDataPoint adds a data point to heroku.scale.operations metric.
+func (mb *MetricsBuilder) RecordHerokuScaleOperationsDataPoint(ts pcommon.Timestamp, val int64, userEmailAttributeValue string) {
+	mb.metricHerokuScaleOperations.recordDataPoint(mb.startTime, ts, val, userEmailAttributeValue)
 }
 
 // Reset resets metrics builder to its initial state. It should be used when external metrics source is restarted,

@@ -67,6 +67,10 @@ func TestMetricsBuilder(t *testing.T) {
 			settings.Logger = zap.New(observedZapCore)
 			mb := NewMetricsBuilder(loadMetricsBuilderConfig(t, tt.name), settings, WithStartTime(start))
 			aggMap := make(map[string]string) // contains the aggregation strategies for each metric name
+			aggMap["heroku.builds"] = mb.metricHerokuBuilds.config.AggregationStrategy
+			aggMap["heroku.deploys"] = mb.metricHerokuDeploys.config.AggregationStrategy
+			aggMap["heroku.dyno.exits"] = mb.metricHerokuDynoExits.config.AggregationStrategy
+			aggMap["heroku.dyno.formation"] = mb.metricHerokuDynoFormation.config.AggregationStrategy
 			aggMap["heroku.dyno.load_average.15m"] = mb.metricHerokuDynoLoadAverage15m.config.AggregationStrategy
 			aggMap["heroku.dyno.load_average.1m"] = mb.metricHerokuDynoLoadAverage1m.config.AggregationStrategy
 			aggMap["heroku.dyno.load_average.5m"] = mb.metricHerokuDynoLoadAverage5m.config.AggregationStrategy
@@ -77,6 +81,13 @@ func TestMetricsBuilder(t *testing.T) {
 			aggMap["heroku.dyno.memory.rss"] = mb.metricHerokuDynoMemoryRss.config.AggregationStrategy
 			aggMap["heroku.dyno.memory.swap"] = mb.metricHerokuDynoMemorySwap.config.AggregationStrategy
 			aggMap["heroku.dyno.memory.total"] = mb.metricHerokuDynoMemoryTotal.config.AggregationStrategy
+			aggMap["heroku.dyno.restarts"] = mb.metricHerokuDynoRestarts.config.AggregationStrategy
+			aggMap["heroku.dyno.state_changes"] = mb.metricHerokuDynoStateChanges.config.AggregationStrategy
+			aggMap["heroku.dynos.reporting"] = mb.metricHerokuDynosReporting.config.AggregationStrategy
+			aggMap["heroku.errors"] = mb.metricHerokuErrors.config.AggregationStrategy
+			aggMap["heroku.logplex.messages.dropped"] = mb.metricHerokuLogplexMessagesDropped.config.AggregationStrategy
+			aggMap["heroku.releases"] = mb.metricHerokuReleases.config.AggregationStrategy
+			aggMap["heroku.scale.operations"] = mb.metricHerokuScaleOperations.config.AggregationStrategy
 
 			expectedWarnings := 0
 			if tt.metricsSet != testDataSetReag {
@@ -85,6 +96,30 @@ func TestMetricsBuilder(t *testing.T) {
 
 			defaultMetricsCount := 0
 			allMetricsCount := 0
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuBuildsDataPoint(ts, 1, AttributeHerokuBuildOutcomeStarted, "user.email-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuBuildsDataPoint(ts, 3, AttributeHerokuBuildOutcomeSucceeded, "user.email-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuDeploysDataPoint(ts, 1, "user.email-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuDeploysDataPoint(ts, 3, "user.email-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuDynoExitsDataPoint(ts, 1, "heroku.dyno.type-val", 17)
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuDynoExitsDataPoint(ts, 3, "heroku.dyno.type-val-2", 18)
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuDynoFormationDataPoint(ts, 1, "heroku.dyno.type-val", "heroku.dyno.size-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuDynoFormationDataPoint(ts, 3, "heroku.dyno.type-val-2", "heroku.dyno.size-val-2")
+			}
 			defaultMetricsCount++
 			allMetricsCount++
 			mb.RecordHerokuDynoLoadAverage15mDataPoint(ts, 1, "heroku.dyno.name-val", "heroku.dyno.id-val")
@@ -145,6 +180,48 @@ func TestMetricsBuilder(t *testing.T) {
 			if tt.name == "reaggregate_set" {
 				mb.RecordHerokuDynoMemoryTotalDataPoint(ts, 3, "heroku.dyno.name-val-2", "heroku.dyno.id-val-2")
 			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuDynoRestartsDataPoint(ts, 1, "heroku.dyno.type-val", AttributeHerokuDynoRestartReasonRestart)
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuDynoRestartsDataPoint(ts, 3, "heroku.dyno.type-val-2", AttributeHerokuDynoRestartReasonCycle)
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuDynoStateChangesDataPoint(ts, 1, "heroku.dyno.type-val", "heroku.dyno.state.from-val", "heroku.dyno.state.to-val", AttributeHerokuDynoLaunchSuccessful)
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuDynoStateChangesDataPoint(ts, 3, "heroku.dyno.type-val-2", "heroku.dyno.state.from-val-2", "heroku.dyno.state.to-val-2", AttributeHerokuDynoLaunchCompleted)
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuDynosReportingDataPoint(ts, 1, "heroku.dyno.type-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuDynosReportingDataPoint(ts, 3, "heroku.dyno.type-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuErrorsDataPoint(ts, 1, "heroku.error.code-val", AttributeHerokuComponentRouter)
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuErrorsDataPoint(ts, 3, "heroku.error.code-val-2", AttributeHerokuComponentDyno)
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuLogplexMessagesDroppedDataPoint(ts, 1, "heroku.error.code-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuLogplexMessagesDroppedDataPoint(ts, 3, "heroku.error.code-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuReleasesDataPoint(ts, 1, "user.email-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuReleasesDataPoint(ts, 3, "user.email-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuScaleOperationsDataPoint(ts, 1, "user.email-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuScaleOperationsDataPoint(ts, 3, "user.email-val-2")
+			}
 
 			rb := mb.NewResourceBuilder()
 			rb.SetCloudProvider("cloud.provider-val")
@@ -153,6 +230,10 @@ func TestMetricsBuilder(t *testing.T) {
 			res := rb.Emit()
 			metrics := mb.Emit(WithResource(res))
 			if tt.name == "reaggregate_set" {
+				assert.Empty(t, mb.metricHerokuBuilds.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuDeploys.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuDynoExits.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuDynoFormation.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuDynoLoadAverage15m.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuDynoLoadAverage1m.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuDynoLoadAverage5m.aggDataPoints)
@@ -163,6 +244,13 @@ func TestMetricsBuilder(t *testing.T) {
 				assert.Empty(t, mb.metricHerokuDynoMemoryRss.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuDynoMemorySwap.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuDynoMemoryTotal.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuDynoRestarts.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuDynoStateChanges.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuDynosReporting.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuErrors.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuLogplexMessagesDropped.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuReleases.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuScaleOperations.aggDataPoints)
 			}
 
 			if tt.expectEmpty {
@@ -190,6 +278,187 @@ func TestMetricsBuilder(t *testing.T) {
 			validatedMetrics := make(map[string]bool)
 			for _, mi := range allMetricsList {
 				switch mi.Name() {
+				case "heroku.builds":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.builds"], "Found a duplicate in the metrics slice: heroku.builds")
+						validatedMetrics["heroku.builds"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Builds by outcome, from `Build started by user`, `Build succeeded`, `Build failed` API events.", mi.Description())
+						assert.Equal(t, "{build}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						herokuBuildOutcomeAttrVal, ok := dp.Attributes().Get("heroku.build.outcome")
+						assert.True(t, ok)
+						assert.Equal(t, "started", herokuBuildOutcomeAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.builds"], "Found a duplicate in the metrics slice: heroku.builds")
+						validatedMetrics["heroku.builds"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Builds by outcome, from `Build started by user`, `Build succeeded`, `Build failed` API events.", mi.Description())
+						assert.Equal(t, "{build}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.builds"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("heroku.build.outcome")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("user.email")
+						assert.False(t, ok)
+					}
+				case "heroku.deploys":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.deploys"], "Found a duplicate in the metrics slice: heroku.deploys")
+						validatedMetrics["heroku.deploys"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Code deploys, from `Deploy <commit> by user` API events.", mi.Description())
+						assert.Equal(t, "{deploy}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+					} else {
+						assert.False(t, validatedMetrics["heroku.deploys"], "Found a duplicate in the metrics slice: heroku.deploys")
+						validatedMetrics["heroku.deploys"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Code deploys, from `Deploy <commit> by user` API events.", mi.Description())
+						assert.Equal(t, "{deploy}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.deploys"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("user.email")
+						assert.False(t, ok)
+					}
+				case "heroku.dyno.exits":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.dyno.exits"], "Found a duplicate in the metrics slice: heroku.dyno.exits")
+						validatedMetrics["heroku.dyno.exits"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Process exits by status, from `Process exited with status N`.", mi.Description())
+						assert.Equal(t, "{exit}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						herokuDynoTypeAttrVal, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.type-val", herokuDynoTypeAttrVal.Str())
+						processExitCodeAttrVal, ok := dp.Attributes().Get("process.exit.code")
+						assert.True(t, ok)
+						assert.EqualValues(t, 17, processExitCodeAttrVal.Int())
+					} else {
+						assert.False(t, validatedMetrics["heroku.dyno.exits"], "Found a duplicate in the metrics slice: heroku.dyno.exits")
+						validatedMetrics["heroku.dyno.exits"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Process exits by status, from `Process exited with status N`.", mi.Description())
+						assert.Equal(t, "{exit}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.dyno.exits"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("process.exit.code")
+						assert.False(t, ok)
+					}
+				case "heroku.dyno.formation":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.dyno.formation"], "Found a duplicate in the metrics slice: heroku.dyno.formation")
+						validatedMetrics["heroku.dyno.formation"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Dynos requested per process type and size, from the last `Scaled to web@2:Standard-1X ...` API event seen.", mi.Description())
+						assert.Equal(t, "{dyno}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						herokuDynoTypeAttrVal, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.type-val", herokuDynoTypeAttrVal.Str())
+						herokuDynoSizeAttrVal, ok := dp.Attributes().Get("heroku.dyno.size")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.size-val", herokuDynoSizeAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.dyno.formation"], "Found a duplicate in the metrics slice: heroku.dyno.formation")
+						validatedMetrics["heroku.dyno.formation"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Dynos requested per process type and size, from the last `Scaled to web@2:Standard-1X ...` API event seen.", mi.Description())
+						assert.Equal(t, "{dyno}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.dyno.formation"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.dyno.size")
+						assert.False(t, ok)
+					}
 				case "heroku.dyno.load_average.15m":
 					if tt.name != "reaggregate_set" {
 						assert.False(t, validatedMetrics["heroku.dyno.load_average.15m"], "Found a duplicate in the metrics slice: heroku.dyno.load_average.15m")
@@ -638,6 +907,329 @@ func TestMetricsBuilder(t *testing.T) {
 						_, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.False(t, ok)
 						_, ok = dp.Attributes().Get("heroku.dyno.id")
+						assert.False(t, ok)
+					}
+				case "heroku.dyno.restarts":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.dyno.restarts"], "Found a duplicate in the metrics slice: heroku.dyno.restarts")
+						validatedMetrics["heroku.dyno.restarts"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Dyno restarts, from `Restarting` and the daily `Cycling`.", mi.Description())
+						assert.Equal(t, "{restart}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						herokuDynoTypeAttrVal, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.type-val", herokuDynoTypeAttrVal.Str())
+						herokuDynoRestartReasonAttrVal, ok := dp.Attributes().Get("heroku.dyno.restart.reason")
+						assert.True(t, ok)
+						assert.Equal(t, "restart", herokuDynoRestartReasonAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.dyno.restarts"], "Found a duplicate in the metrics slice: heroku.dyno.restarts")
+						validatedMetrics["heroku.dyno.restarts"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Dyno restarts, from `Restarting` and the daily `Cycling`.", mi.Description())
+						assert.Equal(t, "{restart}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.dyno.restarts"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.dyno.restart.reason")
+						assert.False(t, ok)
+					}
+				case "heroku.dyno.state_changes":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.dyno.state_changes"], "Found a duplicate in the metrics slice: heroku.dyno.state_changes")
+						validatedMetrics["heroku.dyno.state_changes"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Dyno state transitions (`State changed from A to B`), with what they mean for launches (successful, completed, crashed, stopped).", mi.Description())
+						assert.Equal(t, "{transition}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						herokuDynoTypeAttrVal, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.type-val", herokuDynoTypeAttrVal.Str())
+						herokuDynoStateFromAttrVal, ok := dp.Attributes().Get("heroku.dyno.state.from")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.state.from-val", herokuDynoStateFromAttrVal.Str())
+						herokuDynoStateToAttrVal, ok := dp.Attributes().Get("heroku.dyno.state.to")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.state.to-val", herokuDynoStateToAttrVal.Str())
+						herokuDynoLaunchAttrVal, ok := dp.Attributes().Get("heroku.dyno.launch")
+						assert.True(t, ok)
+						assert.Equal(t, "successful", herokuDynoLaunchAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.dyno.state_changes"], "Found a duplicate in the metrics slice: heroku.dyno.state_changes")
+						validatedMetrics["heroku.dyno.state_changes"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Dyno state transitions (`State changed from A to B`), with what they mean for launches (successful, completed, crashed, stopped).", mi.Description())
+						assert.Equal(t, "{transition}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.dyno.state_changes"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.dyno.state.from")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.dyno.state.to")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.dyno.launch")
+						assert.False(t, ok)
+					}
+				case "heroku.dynos.reporting":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.dynos.reporting"], "Found a duplicate in the metrics slice: heroku.dynos.reporting")
+						validatedMetrics["heroku.dynos.reporting"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Distinct dynos of the app that sent log-runtime-metrics in the last minute (they report every ~20 s), by process type.", mi.Description())
+						assert.Equal(t, "{dyno}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						herokuDynoTypeAttrVal, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.type-val", herokuDynoTypeAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.dynos.reporting"], "Found a duplicate in the metrics slice: heroku.dynos.reporting")
+						validatedMetrics["heroku.dynos.reporting"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Distinct dynos of the app that sent log-runtime-metrics in the last minute (they report every ~20 s), by process type.", mi.Description())
+						assert.Equal(t, "{dyno}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.dynos.reporting"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.False(t, ok)
+					}
+				case "heroku.errors":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.errors"], "Found a duplicate in the metrics slice: heroku.errors")
+						validatedMetrics["heroku.errors"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Heroku platform errors (router H codes, dyno R codes, Logplex L codes) by code and component.", mi.Description())
+						assert.Equal(t, "{error}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						herokuErrorCodeAttrVal, ok := dp.Attributes().Get("heroku.error.code")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.error.code-val", herokuErrorCodeAttrVal.Str())
+						herokuComponentAttrVal, ok := dp.Attributes().Get("heroku.component")
+						assert.True(t, ok)
+						assert.Equal(t, "router", herokuComponentAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.errors"], "Found a duplicate in the metrics slice: heroku.errors")
+						validatedMetrics["heroku.errors"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Heroku platform errors (router H codes, dyno R codes, Logplex L codes) by code and component.", mi.Description())
+						assert.Equal(t, "{error}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.errors"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("heroku.error.code")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.component")
+						assert.False(t, ok)
+					}
+				case "heroku.logplex.messages.dropped":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.logplex.messages.dropped"], "Found a duplicate in the metrics slice: heroku.logplex.messages.dropped")
+						validatedMetrics["heroku.logplex.messages.dropped"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Log messages Heroku reports lost before they reached this drain (`Error L10 ... N messages dropped`, L12, L13). An L10 also follows our own 4xx answers and timeouts.", mi.Description())
+						assert.Equal(t, "{message}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						herokuErrorCodeAttrVal, ok := dp.Attributes().Get("heroku.error.code")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.error.code-val", herokuErrorCodeAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.logplex.messages.dropped"], "Found a duplicate in the metrics slice: heroku.logplex.messages.dropped")
+						validatedMetrics["heroku.logplex.messages.dropped"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Log messages Heroku reports lost before they reached this drain (`Error L10 ... N messages dropped`, L12, L13). An L10 also follows our own 4xx answers and timeouts.", mi.Description())
+						assert.Equal(t, "{message}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.logplex.messages.dropped"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("heroku.error.code")
+						assert.False(t, ok)
+					}
+				case "heroku.releases":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.releases"], "Found a duplicate in the metrics slice: heroku.releases")
+						validatedMetrics["heroku.releases"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Releases, from `Release vN created by user` API events.", mi.Description())
+						assert.Equal(t, "{release}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+					} else {
+						assert.False(t, validatedMetrics["heroku.releases"], "Found a duplicate in the metrics slice: heroku.releases")
+						validatedMetrics["heroku.releases"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Releases, from `Release vN created by user` API events.", mi.Description())
+						assert.Equal(t, "{release}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.releases"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("user.email")
+						assert.False(t, ok)
+					}
+				case "heroku.scale.operations":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.scale.operations"], "Found a duplicate in the metrics slice: heroku.scale.operations")
+						validatedMetrics["heroku.scale.operations"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Scaling operations, from `Scaled to ... by user` API events.", mi.Description())
+						assert.Equal(t, "{operation}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+					} else {
+						assert.False(t, validatedMetrics["heroku.scale.operations"], "Found a duplicate in the metrics slice: heroku.scale.operations")
+						validatedMetrics["heroku.scale.operations"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Scaling operations, from `Scaled to ... by user` API events.", mi.Description())
+						assert.Equal(t, "{operation}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.scale.operations"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("user.email")
 						assert.False(t, ok)
 					}
 				}

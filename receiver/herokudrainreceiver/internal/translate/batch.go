@@ -31,6 +31,12 @@ type Settings struct {
 	ResourceAttributes metadata.ResourceAttributesConfig
 	// ScopeVersion is the collector build version.
 	ScopeVersion string
+	// RouterMetricsURLPath adds url.path to the router histograms. Off by
+	// default: paths are unbounded.
+	RouterMetricsURLPath bool
+	// Dynos, when set, counts the dynos reporting runtime metrics across
+	// requests (heroku.dynos.reporting).
+	Dynos *DynoTracker
 }
 
 // Counts summarises what a Batch saw.
@@ -47,11 +53,19 @@ type Batch struct {
 	set      Settings
 	observed pcommon.Timestamp
 	res      pcommon.Resource
+	appKey   string // drain token and app name: whose dynos these are
+
+	// start is the earliest line timestamp seen: delta points cover
+	// (start, observed].
+	start pcommon.Timestamp
 
 	logs    plog.Logs
 	records plog.LogRecordSlice
 
-	extra extraMetrics
+	extra     extraMetrics
+	hist      histograms
+	dynosSeen []string
+	nameBuf   []byte
 
 	// line is what the current frame means; reused across frames so that
 	// classification does not allocate.
@@ -86,6 +100,8 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 	}
 	if set.Metrics {
 		b.extra.init()
+		b.hist.init()
+		b.appKey = r.DrainToken + "\x00" + r.AppName
 	}
 	return b
 }
@@ -156,8 +172,21 @@ func (b *Batch) Metrics() pmetric.Metrics {
 	if !b.set.Metrics {
 		return pmetric.NewMetrics()
 	}
-	md := b.set.Builder.Emit(metadata.WithResource(b.res))
-	if b.extra.len() == 0 {
+	start := b.start
+	if start == 0 || start > b.observed {
+		start = b.observed
+	}
+	mb := b.set.Builder
+	if len(b.dynosSeen) > 0 && b.set.Dynos != nil {
+		counts := map[string]int64{}
+		now := b.observed.AsTime()
+		b.set.Dynos.Observe(b.appKey, b.dynosSeen, now, now, counts)
+		for typ, n := range counts {
+			mb.RecordHerokuDynosReportingDataPoint(b.observed, n, typ)
+		}
+	}
+	md := mb.Emit(metadata.WithResource(b.res), metadata.WithStartTimeOverride(start))
+	if b.extra.len() == 0 && b.hist.len() == 0 {
 		return md
 	}
 	var sm pmetric.ScopeMetrics
@@ -170,7 +199,8 @@ func (b *Batch) Metrics() pmetric.Metrics {
 	} else {
 		sm = md.ResourceMetrics().At(0).ScopeMetrics().At(0)
 	}
-	b.extra.moveTo(sm.Metrics())
+	b.extra.moveTo(sm.Metrics(), start, b.observed)
+	b.hist.moveTo(sm.Metrics(), start, b.observed)
 	return md
 }
 

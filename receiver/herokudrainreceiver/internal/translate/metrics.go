@@ -1,33 +1,57 @@
 package translate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 
 import (
-	"bytes"
 	"math"
+	"strconv"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/herokudrain/herokudrain/internal/heroku"
 	"github.com/herokudrain/herokudrain/internal/logplex"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 
-var samplePrefix = []byte("sample#")
+// Metrics derived from lines follow one time rule. Gauges (runtime, add-on
+// and app samples, the formation) carry the line's own timestamp. Counters
+// and histograms are delta points, one per series per request, covering
+// (earliest line in the request, receipt]: requests never double-count, and
+// several collectors behind one drain URL still add up.
 
-// addMetrics records the measurements a good frame carries.
-func (b *Batch) addMetrics(f *logplex.Frame, line *heroku.Line) {
-	if line == nil {
+// addMetrics records the measurements a good, classified frame carries.
+func (b *Batch) addMetrics(f *logplex.Frame, l *heroku.Line) {
+	if l == nil {
 		return
 	}
 	ts := b.observed
 	if f.TimestampValid {
 		ts = pcommon.NewTimestampFromTime(f.Timestamp)
-	}
-	switch line.Kind {
-	case heroku.KindRuntimeMetrics:
-		b.addRuntime(f, &line.Runtime, ts)
-	default:
-		if bytes.Contains(f.Message, samplePrefix) {
-			b.addSamples(f.Message, ts)
+		if b.start == 0 || ts < b.start {
+			b.start = ts
 		}
+	}
+	mb := b.set.Builder
+	if l.Code != 0 {
+		if comp, ok := metadata.MapAttributeHerokuComponent[l.Component.String()]; ok {
+			mb.RecordHerokuErrorsDataPoint(b.observed, 1, l.Code.String(), comp)
+		}
+	}
+	switch l.Kind {
+	case heroku.KindRouter:
+		b.addRouter(&l.Router)
+	case heroku.KindDynoEvent:
+		b.addDynoEvent(f.ProcID, &l.Dyno)
+	case heroku.KindAPIEvent:
+		b.addAPIEvent(&l.API, ts)
+	case heroku.KindRuntimeMetrics:
+		b.addRuntime(f, &l.Runtime, ts)
+	case heroku.KindAddonMetrics:
+		b.addAddon(&l.Addon, ts)
+	case heroku.KindLogplexError:
+		if l.Logplex.HasCount {
+			mb.RecordHerokuLogplexMessagesDroppedDataPoint(b.observed, l.Logplex.Count, l.Code.String())
+		}
+	case heroku.KindAppLine:
+		b.addL2met(l.Measurements, l.MetricSource, ts)
 	}
 }
 
@@ -39,6 +63,7 @@ func (b *Batch) addRuntime(f *logplex.Frame, s *heroku.RuntimeSample, ts pcommon
 		dyno = f.ProcID // old lines lack source=; the procid is the dyno
 	}
 	name, id := intern(dyno), string(s.DynoID)
+	b.dynosSeen = append(b.dynosSeen, name)
 	mb := b.set.Builder
 	for m := heroku.RuntimeMetric(0); m < heroku.NumRuntimeMetrics; m++ {
 		v, ok := s.Get(m)
@@ -70,32 +95,211 @@ func (b *Batch) addRuntime(f *logplex.Frame, s *heroku.RuntimeSample, ts pcommon
 	}
 }
 
-// addSamples turns every sample#key=value of a line into a gauge named
-// after its key, with the unit taken from the value's suffix.
-func (b *Batch) addSamples(msg []byte, ts pcommon.Timestamp) {
-	var source []byte
-	if v, ok := heroku.LookupKV(msg, "source"); ok {
-		source = v
+// addRouter observes one request in the router histograms. Request ids
+// never become attributes here; the path only when the config asks.
+func (b *Batch) addRouter(r *heroku.Router) {
+	method, _ := httpMethod(r.Method)
+	methodKnown := method != ""
+	if !methodKnown {
+		method = "_OTHER"
 	}
-	s := heroku.NewKVScanner(msg)
-	for s.Next() {
-		key := s.Key()
-		if !bytes.HasPrefix(key, samplePrefix) || len(key) == len(samplePrefix) {
-			continue
-		}
-		raw, suffix, ok := heroku.ParseSample(s.Value())
+	var errType string
+	switch {
+	case r.Code != 0:
+		errType = r.Code.String()
+	case r.HasStatus && r.Status >= 500:
+		errType = strconv.Itoa(r.Status)
+	}
+	scheme := r.Scheme()
+	_, protoVersion := r.NetworkProtocol()
+	withPath := b.set.RouterMetricsURLPath && len(r.Path) > 0
+
+	key := append(b.hist.key[:0], method...)
+	if !methodKnown {
+		key = append(key, r.Method...)
+	}
+	key = append(key, 0)
+	if r.HasStatus {
+		key = strconv.AppendInt(key, int64(r.Status), 10)
+	}
+	key = append(key, 0)
+	key = append(key, r.Dyno...)
+	key = append(key, 0)
+	key = append(key, errType...)
+	key = append(key, 0)
+	key = append(key, scheme...)
+	key = append(key, 0)
+	key = append(key, protoVersion...)
+	if withPath {
+		key = append(key, 0)
+		key = append(key, r.Path...)
+	}
+	b.hist.key = key
+
+	observe := func(def *histogramDef, v float64) {
+		b.hist.key = append(b.hist.key[:len(key)], def.name...)
+		s, ok := b.hist.lookup()
 		if !ok {
-			continue
+			s = b.hist.create(def, "")
+			a := s.attrs
+			a.PutStr(attrHTTPMethod, method)
+			if !methodKnown {
+				a.PutStr(attrHTTPMethodOrig, string(r.Method))
+			}
+			if r.HasStatus {
+				a.PutInt(attrHTTPStatus, int64(r.Status))
+			}
+			if len(r.Dyno) > 0 {
+				a.PutStr(AttrDynoName, intern(r.Dyno))
+			}
+			if errType != "" {
+				a.PutStr(attrErrorType, errType)
+			}
+			if scheme != "" {
+				a.PutStr(attrURLScheme, scheme)
+			}
+			if protoVersion != "" {
+				a.PutStr(attrNetProtoVersion, protoVersion)
+			}
+			if withPath {
+				a.PutStr(attrURLPath, string(r.Path))
+			}
 		}
-		v, unit, ok := heroku.Normalize(raw, suffix)
-		if !ok {
-			continue
+		s.observe(v)
+	}
+	if r.HasService {
+		observe(&histRequestDuration, float64(r.Service)/1000)
+	}
+	if r.HasConnect {
+		observe(&histConnectDuration, float64(r.Connect)/1000)
+	}
+	if r.HasBytes {
+		observe(&histResponseBodySize, float64(r.Bytes))
+	}
+}
+
+func (b *Batch) addDynoEvent(procID []byte, ev *heroku.DynoEvent) {
+	mb := b.set.Builder
+	typ := dynoTypeOf(procID)
+	switch ev.Kind {
+	case heroku.DynoStateChanged:
+		launch := metadata.AttributeHerokuDynoLaunchNone
+		if l, ok := metadata.MapAttributeHerokuDynoLaunch[ev.Launch().String()]; ok {
+			launch = l
 		}
-		attrs := b.extra.gauge(string(key[len(samplePrefix):]), unit, "", ts, v)
-		if len(source) > 0 {
-			attrs.PutStr(AttrL2metSource, string(source))
+		mb.RecordHerokuDynoStateChangesDataPoint(b.observed, 1, typ, intern(ev.From), intern(ev.To), launch)
+	case heroku.DynoExited:
+		if ev.HasExitStatus {
+			mb.RecordHerokuDynoExitsDataPoint(b.observed, 1, typ, int64(ev.ExitStatus))
+		}
+	case heroku.DynoRestarting:
+		mb.RecordHerokuDynoRestartsDataPoint(b.observed, 1, typ, metadata.AttributeHerokuDynoRestartReasonRestart)
+	case heroku.DynoCycling:
+		mb.RecordHerokuDynoRestartsDataPoint(b.observed, 1, typ, metadata.AttributeHerokuDynoRestartReasonCycle)
+	}
+}
+
+func (b *Batch) addAPIEvent(ev *heroku.APIEvent, ts pcommon.Timestamp) {
+	mb := b.set.Builder
+	user := string(ev.User)
+	switch ev.Kind {
+	case heroku.APIBuildStarted:
+		mb.RecordHerokuBuildsDataPoint(b.observed, 1, metadata.AttributeHerokuBuildOutcomeStarted, user)
+	case heroku.APIBuildSucceeded:
+		mb.RecordHerokuBuildsDataPoint(b.observed, 1, metadata.AttributeHerokuBuildOutcomeSucceeded, user)
+	case heroku.APIBuildFailed:
+		mb.RecordHerokuBuildsDataPoint(b.observed, 1, metadata.AttributeHerokuBuildOutcomeFailed, user)
+	case heroku.APIRelease:
+		mb.RecordHerokuReleasesDataPoint(b.observed, 1, user)
+	case heroku.APIDeploy:
+		mb.RecordHerokuDeploysDataPoint(b.observed, 1, user)
+	case heroku.APIScale:
+		mb.RecordHerokuScaleOperationsDataPoint(b.observed, 1, user)
+		it := ev.FormationEntries()
+		for e, ok := it.Next(); ok; e, ok = it.Next() {
+			mb.RecordHerokuDynoFormationDataPoint(ts, int64(e.Quantity), intern(e.Type), string(e.Size))
 		}
 	}
+}
+
+// addAddon records a Heroku Postgres or Redis metric line as gauges with
+// the curated names of heroku.AddonTable (fallback names for unknown keys).
+func (b *Batch) addAddon(a *heroku.AddonMetrics, ts pcommon.Timestamp) {
+	for i := range a.Samples {
+		s := &a.Samples[i]
+		var name, unit, desc string
+		kind := heroku.MetricGauge
+		if s.Info != nil {
+			name, unit, desc, kind = s.Info.Name, s.Info.Unit, s.Info.Description, s.Info.Kind
+		} else {
+			b.nameBuf = s.AppendName(b.nameBuf[:0], a.Service)
+			name, unit = string(b.nameBuf), sampleUnit(s.Unit, s.RawUnit)
+		}
+		var attrs pcommon.Map
+		if kind == heroku.MetricCounter {
+			attrs = b.extra.cumulativeSum(name, unit, desc, ts, s.Value)
+		} else {
+			attrs = b.extra.gauge(name, unit, desc, ts, s.Value)
+		}
+		if len(a.Source) > 0 {
+			attrs.PutStr(AttrAddonAttach, string(a.Source))
+		}
+		if len(a.Addon) > 0 {
+			attrs.PutStr(AttrAddonName, string(a.Addon))
+		}
+		if s.Info != nil && s.Info.AttrKey != "" {
+			attrs.PutStr(s.Info.AttrKey, s.Info.AttrValue)
+		}
+	}
+}
+
+// addL2met records an app's l2met measurements: count# as delta sums,
+// sample# as gauges and measure# as exponential histograms, named as the
+// app logged them. unique# counts distinct values over an interval, which
+// needs state across requests that a drain receiver should not keep; those
+// stay in the log record only.
+func (b *Batch) addL2met(ms []heroku.Measurement, source []byte, ts pcommon.Timestamp) {
+	for i := range ms {
+		m := &ms[i]
+		if m.Kind == heroku.L2metUnique || len(m.Name) == 0 {
+			continue
+		}
+		v, unit, ok := m.Normalized()
+		if !ok {
+			v, unit = m.Value, sampleUnit("", m.Unit)
+		}
+		switch m.Kind {
+		case heroku.L2metCount:
+			b.extra.deltaSum(m.Name, source, unit, v)
+		case heroku.L2metSample:
+			attrs := b.extra.gauge(b.extra.name(m.Name), unit, "", ts, v)
+			if len(source) > 0 {
+				attrs.PutStr(AttrL2metSource, string(source))
+			}
+		case heroku.L2metMeasure:
+			b.hist.key = append(append(append(b.hist.key[:0], m.Name...), 0), source...)
+			s, ok := b.hist.lookup()
+			if !ok {
+				s = b.hist.create(&histogramDef{name: string(m.Name)}, unit)
+				if len(source) > 0 {
+					s.attrs.PutStr(AttrL2metSource, string(source))
+				}
+			}
+			s.observe(v)
+		}
+	}
+}
+
+// sampleUnit is the unit of a value whose suffix is not in the unit table:
+// the suffix as a UCUM annotation ({req}), or 1 when there was none.
+func sampleUnit(ucum string, raw []byte) string {
+	switch {
+	case ucum != "":
+		return ucum
+	case len(raw) == 0:
+		return "1"
+	}
+	return "{" + string(raw) + "}"
 }
 
 func round(v float64) int64 { return int64(math.Round(v)) }

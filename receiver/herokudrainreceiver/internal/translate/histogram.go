@@ -1,0 +1,203 @@
+package translate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
+
+import (
+	"math"
+	"slices"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+)
+
+// histogramDef declares a histogram this receiver derives from lines. mdatagen
+// (v0.159) generates builders for gauges and sums only, so histograms are
+// declared here, in one table, and documented beside metadata.yaml's metrics.
+type histogramDef struct {
+	name, unit, desc string
+	bounds           []float64 // explicit bounds; nil means exponential
+}
+
+// semconvDurationBounds are the bucket boundaries semconv advises for
+// http.server.request.duration.
+var semconvDurationBounds = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}
+
+// Router latencies stretch to 30 s (H12) and 55 s (H15), so the semconv
+// bounds get a few more at the top for the connect and service histograms.
+var routerDurationBounds = append(slices.Clone(semconvDurationBounds), 15, 30, 60)
+
+var bodySizeBounds = []float64{0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000}
+
+var (
+	histRequestDuration = histogramDef{
+		name:   "http.server.request.duration",
+		unit:   "s",
+		desc:   "Time the app took to answer requests Heroku's router passed to it (router service= time), by method, status and dyno.",
+		bounds: routerDurationBounds,
+	}
+	histConnectDuration = histogramDef{
+		name:   "heroku.router.connect.duration",
+		unit:   "s",
+		desc:   "Time Heroku's router took to connect to a dyno (router connect= time).",
+		bounds: routerDurationBounds,
+	}
+	histResponseBodySize = histogramDef{
+		name:   "http.server.response.body.size",
+		unit:   "By",
+		desc:   "Response bytes sent from dynos to clients through the router (router bytes=); its sum is the traffic.",
+		bounds: bodySizeBounds,
+	}
+)
+
+// histograms aggregates one batch's observations per metric and attribute
+// set into delta histogram points.
+type histograms struct {
+	series map[string]*histSeries // key: metric name + attribute values
+	order  []*histSeries          // first-seen order, for stable output
+	key    []byte                 // scratch for building keys
+}
+
+type histSeries struct {
+	def   *histogramDef
+	unit  string // overrides def.unit for exponential (l2met) series
+	attrs pcommon.Map
+	count uint64
+	sum   float64
+	min   float64
+	max   float64
+	// explicit buckets
+	counts []uint64
+	// exponential buckets (scale expScale): index -> count, positive and
+	// negative values kept apart; zeros counted alone.
+	pos, neg  map[int32]uint64
+	zeroCount uint64
+}
+
+func (h *histograms) init() {
+	h.series = map[string]*histSeries{}
+}
+
+// lookup returns the series keyed by h.key, which the caller has built from
+// the metric name and attribute values. A hit does not allocate.
+func (h *histograms) lookup() (*histSeries, bool) {
+	s, ok := h.series[string(h.key)]
+	return s, ok
+}
+
+// create adds the series keyed by h.key; the caller fills its attributes.
+// unit, when set, overrides def.unit (l2met units come from the data).
+func (h *histograms) create(def *histogramDef, unit string) *histSeries {
+	s := &histSeries{def: def, unit: unit, attrs: pcommon.NewMap(), min: math.Inf(1), max: math.Inf(-1)}
+	if def.bounds != nil {
+		s.counts = make([]uint64, len(def.bounds)+1)
+	}
+	h.series[string(h.key)] = s
+	h.order = append(h.order, s)
+	return s
+}
+
+func (s *histSeries) observe(v float64) {
+	s.count++
+	s.sum += v
+	s.min = min(s.min, v)
+	s.max = max(s.max, v)
+	if s.def.bounds != nil {
+		// Buckets are (bound[i-1], bound[i]]; values above the last bound
+		// go to the overflow bucket.
+		i, _ := slices.BinarySearch(s.def.bounds, v)
+		s.counts[i]++
+		return
+	}
+	switch {
+	case v > 0:
+		if s.pos == nil {
+			s.pos = map[int32]uint64{}
+		}
+		s.pos[expIndex(v)]++
+	case v < 0:
+		if s.neg == nil {
+			s.neg = map[int32]uint64{}
+		}
+		s.neg[expIndex(-v)]++
+	default:
+		s.zeroCount++
+	}
+}
+
+// expScale 3 gives buckets 2^(1/8) apart: about 9% relative error, which is
+// plenty for app measurements, over any range of magnitudes.
+const expScale = 3
+
+// expIndex is the OTel exponential bucket index of v > 0: bucket i holds
+// (base^i, base^(i+1)] with base = 2^(2^-scale).
+func expIndex(v float64) int32 {
+	return int32(math.Ceil(math.Log2(v)*(1<<expScale))) - 1
+}
+
+// moveTo appends one metric per histogram name to dst, with one delta point
+// per series covering (start, end].
+func (h *histograms) moveTo(dst pmetric.MetricSlice, start, end pcommon.Timestamp) {
+	byName := map[string]pmetric.Metric{}
+	for _, s := range h.order {
+		name := s.def.name
+		m, ok := byName[name]
+		if !ok {
+			m = dst.AppendEmpty()
+			m.SetName(name)
+			m.SetDescription(s.def.desc)
+			m.SetUnit(s.def.unit)
+			if s.unit != "" {
+				m.SetUnit(s.unit)
+			}
+			if s.def.bounds != nil {
+				m.SetEmptyHistogram().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+			} else {
+				m.SetEmptyExponentialHistogram().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+			}
+			byName[name] = m
+		}
+		if s.def.bounds != nil {
+			dp := m.Histogram().DataPoints().AppendEmpty()
+			dp.SetStartTimestamp(start)
+			dp.SetTimestamp(end)
+			s.attrs.MoveTo(dp.Attributes())
+			dp.SetCount(s.count)
+			dp.SetSum(s.sum)
+			dp.SetMin(s.min)
+			dp.SetMax(s.max)
+			dp.ExplicitBounds().FromRaw(s.def.bounds)
+			dp.BucketCounts().FromRaw(s.counts)
+			continue
+		}
+		dp := m.ExponentialHistogram().DataPoints().AppendEmpty()
+		dp.SetStartTimestamp(start)
+		dp.SetTimestamp(end)
+		s.attrs.MoveTo(dp.Attributes())
+		dp.SetCount(s.count)
+		dp.SetSum(s.sum)
+		dp.SetMin(s.min)
+		dp.SetMax(s.max)
+		dp.SetScale(expScale)
+		dp.SetZeroCount(s.zeroCount)
+		fillExpBuckets(dp.Positive(), s.pos)
+		fillExpBuckets(dp.Negative(), s.neg)
+	}
+	clear(h.series)
+	h.order = h.order[:0]
+}
+
+func fillExpBuckets(b pmetric.ExponentialHistogramDataPointBuckets, counts map[int32]uint64) {
+	if len(counts) == 0 {
+		return
+	}
+	lo, hi := int32(math.MaxInt32), int32(math.MinInt32)
+	for i := range counts {
+		lo, hi = min(lo, i), max(hi, i)
+	}
+	raw := make([]uint64, hi-lo+1)
+	for i, c := range counts {
+		raw[i-lo] = c
+	}
+	b.SetOffset(lo)
+	b.BucketCounts().FromRaw(raw)
+}
+
+func (h *histograms) len() int { return len(h.order) }
