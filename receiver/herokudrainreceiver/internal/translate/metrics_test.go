@@ -113,7 +113,6 @@ func attrString(m pcommon.Map) string {
 	return strings.Join(parts, ",")
 }
 
-
 const (
 	routerOK1 = `<158>1 2024-03-15T12:10:39.100000+00:00 host heroku router - at=info method=GET path="/checkout?id=7" host=acme.herokuapp.com request_id=8601b555-6a83-4c12-8269-97c8e32cdb22 fwd="204.204.204.204" dyno=web.1 connect=1ms service=18ms status=200 bytes=13 protocol=https` + "\n"
 	routerOK2 = `<158>1 2024-03-15T12:10:40.100000+00:00 host heroku router - at=info method=GET path="/" host=acme.herokuapp.com request_id=f3b1c2d4-0000-4c12-8269-97c8e32cdb22 fwd="10.0.0.1" dyno=web.1 connect=3ms service=30ms status=200 bytes=2000 protocol=https` + "\n"
@@ -199,7 +198,7 @@ func TestDynoManagerLinesBecomeLaunchExitAndRestartCounters(t *testing.T) {
 	})
 	assert.Equal(t, map[string]float64{
 		"heroku.dyno.launch=successful,heroku.dyno.state.from=starting,heroku.dyno.state.to=up,heroku.dyno.type=web": 2,
-		"heroku.dyno.launch=crashed,heroku.dyno.state.from=up,heroku.dyno.state.to=crashed,heroku.dyno.type=worker": 1,
+		"heroku.dyno.launch=crashed,heroku.dyno.state.from=up,heroku.dyno.state.to=crashed,heroku.dyno.type=worker":  1,
 		"heroku.dyno.launch=completed,heroku.dyno.state.from=up,heroku.dyno.state.to=complete,heroku.dyno.type=run":  1,
 	}, sumPoints(t, metric(t, md, "heroku.dyno.state_changes")))
 	assert.Equal(t, map[string]float64{
