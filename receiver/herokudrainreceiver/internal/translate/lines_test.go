@@ -20,19 +20,26 @@ func newTestBatch() *Batch {
 		pcommon.NewTimestampFromTime(time.Now()), 0)
 }
 
-// octetCount frames one syslog line as Logplex does (RFC 6587), the LF
-// inside the count.
-func octetCount(line string) string {
-	line += "\n"
-	return fmt.Sprintf("%d %s", len(line), line)
+// octetCount frames one syslog message as Logplex does (RFC 6587): the
+// count covers every byte of it, a trailing LF included.
+func octetCount(msg string) string {
+	return fmt.Sprintf("%d %s", len(msg), msg)
 }
 
-// recordOf runs one syslog line through the scanner and a Batch and
-// returns its single record.
+// recordOf runs one syslog line, with the trailing LF dyno and router lines
+// carry, through the scanner and a Batch and returns its single record.
 func recordOf(t testing.TB, line string) plog.LogRecord {
 	t.Helper()
+	return recordOfMsg(t, line+"\n")
+}
+
+// recordOfMsg is recordOf for a message framed exactly as given (L10 and
+// some add-on lines have no trailing LF).
+func recordOfMsg(t testing.TB, msg string) plog.LogRecord {
+	t.Helper()
+	line := msg
 	b := newTestBatch()
-	s := logplex.NewScanner(strings.NewReader(octetCount(line)), logplex.Options{})
+	s := logplex.NewScanner(strings.NewReader(octetCount(msg)), logplex.Options{})
 	n := 0
 	for s.Scan() {
 		f := s.Frame()
@@ -66,11 +73,17 @@ type lineCase struct {
 	event string
 	// severity, when set, is the expected SeverityNumber.
 	severity plog.SeverityNumber
+	// noLF frames the line without the trailing LF (L10, some add-on lines).
+	noLF bool
 }
 
 func (tc lineCase) check(t *testing.T) {
 	t.Helper()
-	lr := recordOf(t, tc.line)
+	msg := tc.line + "\n"
+	if tc.noLF {
+		msg = tc.line
+	}
+	lr := recordOfMsg(t, msg)
 	attrs := lr.Attributes()
 	for key, want := range tc.want {
 		v, ok := attrs.Get(key)
