@@ -25,7 +25,8 @@ const (
 )
 
 // RuntimeTable describes every known runtime sample, indexed by
-// RuntimeMetric. Memory values are normalised to bytes (Heroku's "MB" is
+// RuntimeMetric. The receiver declares the same names in its metadata.yaml
+// (a test there keeps the two in step). Memory values are normalised to bytes (Heroku's "MB" is
 // MiB, see unitTable) and page counts stay counts. The dyno UUID (DynoID)
 // is deliberately not an attribute here: it changes on every restart, and
 // the formation name (Source) is the stable identity.
@@ -40,17 +41,17 @@ var RuntimeTable = [NumRuntimeMetrics]MetricInfo{
 		Description: "Swap in use by the dyno."},
 	RuntimeMemoryQuota: {Key: "memory_quota", Name: "heroku.dyno.memory.quota", Unit: "By",
 		Description: "RSS level at which R14 (Memory quota exceeded) fires."},
-	RuntimeMemoryPgpgin: {Key: "memory_pgpgin", Name: "heroku.dyno.memory.paging", Unit: "{page}",
-		Kind: MetricCounter, AttrKey: "system.paging.direction", AttrValue: "in",
+	// pgpgin/pgpgout are running totals (Kind says so); the receiver reports
+	// them as gauges, as logged, since their start is unknown.
+	RuntimeMemoryPgpgin: {Key: "memory_pgpgin", Name: "heroku.dyno.memory.pgpgin", Unit: "{page}", Kind: MetricCounter,
 		Description: "Cumulative pages read from disk into the dyno's memory."},
-	RuntimeMemoryPgpgout: {Key: "memory_pgpgout", Name: "heroku.dyno.memory.paging", Unit: "{page}",
-		Kind: MetricCounter, AttrKey: "system.paging.direction", AttrValue: "out",
+	RuntimeMemoryPgpgout: {Key: "memory_pgpgout", Name: "heroku.dyno.memory.pgpgout", Unit: "{page}", Kind: MetricCounter,
 		Description: "Cumulative pages written from the dyno's memory to disk."},
-	RuntimeLoadAvg1m: {Key: "load_avg_1m", Name: "heroku.dyno.load_average.1m", Unit: "1",
+	RuntimeLoadAvg1m: {Key: "load_avg_1m", Name: "heroku.dyno.load_average.1m", Unit: "{thread}",
 		Description: "Runnable tasks on the dyno, averaged over 1 minute."},
-	RuntimeLoadAvg5m: {Key: "load_avg_5m", Name: "heroku.dyno.load_average.5m", Unit: "1",
+	RuntimeLoadAvg5m: {Key: "load_avg_5m", Name: "heroku.dyno.load_average.5m", Unit: "{thread}",
 		Description: "Runnable tasks on the dyno, averaged over 5 minutes."},
-	RuntimeLoadAvg15m: {Key: "load_avg_15m", Name: "heroku.dyno.load_average.15m", Unit: "1",
+	RuntimeLoadAvg15m: {Key: "load_avg_15m", Name: "heroku.dyno.load_average.15m", Unit: "{thread}",
 		Description: "Runnable tasks on the dyno, averaged over 15 minutes."},
 }
 
