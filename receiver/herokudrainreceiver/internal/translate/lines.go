@@ -23,7 +23,7 @@ func (b *Batch) putLine(lr plog.LogRecord, l *heroku.Line) {
 	s := newLineStrings(lr, l)
 	switch l.Kind {
 	case heroku.KindRouter:
-		attrs.EnsureCapacity(attrs.Len() + 26)
+		attrs.EnsureCapacity(attrs.Len() + 24) // a full error line; most need ~21
 	case heroku.KindDynoEvent, heroku.KindAPIEvent:
 		attrs.EnsureCapacity(attrs.Len() + 10)
 	}
