@@ -1,7 +1,6 @@
 package translate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 
 import (
-	"strings"
 	"sync"
 	"time"
 )
@@ -55,8 +54,7 @@ func (d *DynoTracker) Observe(app string, dynos []string, t, now time.Time, coun
 			delete(seen, dyno)
 			continue
 		}
-		typ, _, _ := strings.Cut(dyno, ".")
-		counts[typ]++
+		counts[dynoTypeOfName(dyno)]++
 	}
 }
 

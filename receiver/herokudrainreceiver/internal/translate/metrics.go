@@ -180,7 +180,7 @@ func (b *Batch) addRouter(r *heroku.Router) {
 
 func (b *Batch) addDynoEvent(procID []byte, ev *heroku.DynoEvent) {
 	mb := b.set.Builder
-	typ := dynoTypeOf(procID)
+	typ := dynoType(procID)
 	switch ev.Kind {
 	case heroku.DynoStateChanged:
 		launch := metadata.AttributeHerokuDynoLaunchNone
