@@ -29,7 +29,12 @@ func durableConfig(t testing.TB) Config {
 	if err != nil {
 		t.Fatalf("loading %s: %v", durableConfigFile, err)
 	}
-	return Config(conf.ToStringMap())
+	cfg := Config(conf.ToStringMap())
+	// The file keeps the collector's own metrics on localhost:8888, as a
+	// deployment wants; tests turn them off so that collectors running at
+	// the same time do not fight over the port.
+	cfg.Set("none", "service", "telemetry", "metrics", "level")
+	return cfg
 }
 
 // durableEnv is the environment durable.yaml reads.
