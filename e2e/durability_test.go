@@ -216,19 +216,22 @@ func TestAcknowledgedLinesSurviveSIGKILL(t *testing.T) {
 	Binary(t)
 	// down: nothing leaves the queue before the kill, so every
 	// acknowledged line must come out of the queue file.
-	t.Run("backend down", func(t *testing.T) { survivesSIGKILL(t, 1, 0, 0) })
+	t.Run("backend down", func(t *testing.T) { survivesSIGKILL(t, 1, 0, 0, false) })
 	// flaky: the exporter delivers part of the queue before the kill (the
 	// kill waits for a first delivery; senders pace themselves so that
 	// they are still posting then), so a batch exported just before the
 	// kill but not yet removed from the queue file is sent again.
-	t.Run("backend refusing half", func(t *testing.T) { survivesSIGKILL(t, 0.5, 150*time.Millisecond, 1) })
+	t.Run("backend refusing half", func(t *testing.T) { survivesSIGKILL(t, 0.5, 150*time.Millisecond, 1, false) })
+	// A clean shutdown (SIGTERM) keeps the queue file too: the exporter's
+	// retries are interrupted, and interrupted requests stay in the file.
+	t.Run("backend down, SIGTERM", func(t *testing.T) { survivesSIGKILL(t, 1, 0, 0, true) })
 }
 
 // survivesSIGKILL sends lines while the sink refuses failRate of the
 // exports, each sender pausing pace between batches, and SIGKILLs the
 // collector once killAt lines were acknowledged and minDelivered records
-// reached the sink.
-func survivesSIGKILL(t *testing.T, failRate float64, pace time.Duration, minDelivered int) {
+// reached the sink. With sigterm it stops the collector cleanly instead.
+func survivesSIGKILL(t *testing.T, failRate float64, pace time.Duration, minDelivered int, sigterm bool) {
 	const (
 		total   = 30_000
 		senders = 4
@@ -295,7 +298,17 @@ func survivesSIGKILL(t *testing.T, failRate float64, pace time.Duration, minDeli
 		t.Fatalf("after 30 s: %d lines acknowledged (want %d), %d delivered (want %d)",
 			acks.nAcked.Load(), killAt, sink.LogRecordCount(), minDelivered)
 	}
-	col.Kill() // SIGKILL while the senders are still posting
+	how := "SIGKILL"
+	if sigterm {
+		how = "SIGTERM"
+		stopStart := time.Now()
+		if err := col.Stop(); err != nil {
+			t.Errorf("SIGTERM: %v", err)
+		}
+		t.Logf("clean shutdown took %v", time.Since(stopStart).Round(time.Millisecond))
+	} else {
+		col.Kill() // SIGKILL while the senders are still posting
+	}
 	killedAt := time.Since(start)
 	cancel()
 	wg.Wait()
@@ -303,8 +316,8 @@ func survivesSIGKILL(t *testing.T, failRate float64, pace time.Duration, minDeli
 	if failRate == 1 && before != 0 {
 		t.Fatalf("%d records reached the sink while it was down", before)
 	}
-	t.Logf("SIGKILL after %v with %d lines acknowledged and %d delivered; answers seen by the senders: %v",
-		killedAt.Round(time.Millisecond), acks.nAcked.Load(), before, statuses)
+	t.Logf("%s after %v with %d lines acknowledged and %d delivered; answers seen by the senders: %v",
+		how, killedAt.Round(time.Millisecond), acks.nAcked.Load(), before, statuses)
 
 	// Restart on the same storage directory with the backend up.
 	sink.SetFailureRate(0)
@@ -315,7 +328,7 @@ func survivesSIGKILL(t *testing.T, failRate float64, pace time.Duration, minDeli
 	time.Sleep(2 * time.Second) // late duplicates: longer than the queue's 1 s flush_timeout
 	o := outcome(sink, st, acks)
 	o.Sent, o.AllBatches = int(sent.Load()), len(batches)
-	t.Logf("durable pipeline across SIGKILL: %s", o)
+	t.Logf("durable pipeline across %s: %s", how, o)
 	t.Logf("all acknowledged lines delivered %v after the restart; test ran %v", deliveredIn.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	if o.Acked < killAt {
 		t.Errorf("%d lines acknowledged, want at least %d", o.Acked, killAt)
