@@ -149,7 +149,7 @@ func (o crashOutcome) String() string {
 		o.Sent, o.AllBatches, o.Acked, o.AckedBatches, o.Delivered, o.AckedLost, o.Duplicated, o.DeliveredUnacked, o.Other)
 }
 
-func outcome(sink *OTLPSink, st *seqTracker, acks *ackLog) crashOutcome {
+func crashOutcomeOf(sink *OTLPSink, st *seqTracker, acks *ackLog) crashOutcome {
 	var o crashOutcome
 	acks.mu.Lock()
 	defer acks.mu.Unlock()
@@ -191,7 +191,7 @@ func waitSettled(sink *OTLPSink, st *seqTracker, acks *ackLog, quiet, timeout ti
 		if time.Since(lastChange) > quiet {
 			return true
 		}
-		return outcome(sink, st, acks).AckedLost == 0 && n > 0
+		return crashOutcomeOf(sink, st, acks).AckedLost == 0 && n > 0
 	})
 }
 
@@ -326,7 +326,7 @@ func survivesSIGKILL(t *testing.T, failRate float64, pace time.Duration, minDeli
 	waitSettled(sink, st, acks, 10*time.Second, 60*time.Second)
 	deliveredIn := time.Since(restart)
 	time.Sleep(2 * time.Second) // late duplicates: longer than the queue's 1 s flush_timeout
-	o := outcome(sink, st, acks)
+	o := crashOutcomeOf(sink, st, acks)
 	o.Sent, o.AllBatches = int(sent.Load()), len(batches)
 	t.Logf("durable pipeline across %s: %s", how, o)
 	t.Logf("all acknowledged lines delivered %v after the restart; test ran %v", deliveredIn.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
@@ -384,7 +384,7 @@ func TestBatchProcessorLosesAcknowledgedLinesOnSIGKILL(t *testing.T) {
 	col.Start()
 	waitSettled(sink, st, acks, 5*time.Second, 30*time.Second)
 	time.Sleep(500 * time.Millisecond)
-	o := outcome(sink, st, acks)
+	o := crashOutcomeOf(sink, st, acks)
 	o.Sent, o.AllBatches = total, len(batches)
 	t.Logf("batch processor + persistent queue across SIGKILL: %s; test ran %v", o, time.Since(start).Round(time.Millisecond))
 	if o.Acked != total {

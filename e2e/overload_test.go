@@ -36,7 +36,7 @@ func rssBytes(pid int) (int64, error) {
 	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
 }
 
-const mib = 1 << 20
+const oneMiB = 1 << 20
 
 // rssSampler records the largest VmRSS of a process while it runs.
 type rssSampler struct {
@@ -138,7 +138,7 @@ func drainPost(ctx context.Context, hc *http.Client, url string, body []byte) (i
 	return resp.StatusCode, took, nil
 }
 
-func percentile(sorted []time.Duration, p float64) time.Duration {
+func latencyPercentile(sorted []time.Duration, p float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
@@ -154,7 +154,7 @@ func latencyStats(d []time.Duration) string {
 		return "n=0"
 	}
 	return fmt.Sprintf("n=%d p50=%v p99=%v max=%v", len(s),
-		percentile(s, 0.50).Round(100*time.Microsecond), percentile(s, 0.99).Round(100*time.Microsecond), s[len(s)-1].Round(100*time.Microsecond))
+		latencyPercentile(s, 0.50).Round(100*time.Microsecond), latencyPercentile(s, 0.99).Round(100*time.Microsecond), s[len(s)-1].Round(100*time.Microsecond))
 }
 
 // TestOverloadSheds503FastWithBoundedMemory hammers the collector with
@@ -179,7 +179,7 @@ func TestOverloadSheds503FastWithBoundedMemory(t *testing.T) {
 		goMemLimit = "96MiB"
 		// RSS bound: heap limit + Go runtime and GC overhead, binary text and
 		// the idle footprint. 100 MiB over limit_mib.
-		rssBound = (limitMiB + 100) * mib
+		rssBound = (limitMiB + 100) * oneMiB
 	)
 	Binary(t)
 	sink := NewOTLPSink(t)
@@ -227,7 +227,7 @@ func TestOverloadSheds503FastWithBoundedMemory(t *testing.T) {
 		lines += len(f)
 	}
 	t.Logf("idle RSS %.1f MiB; memory_limiter limit_mib=%d spike_limit_mib=%d check_interval=100ms, GOMEMLIMIT=%s; bodies: %d of %.1f KB avg, %d lines avg",
-		float64(idle)/mib, limitMiB, spikeMiB, goMemLimit, len(bodies), float64(bodyBytes)/float64(len(bodies))/1000, lines/len(bodies))
+		float64(idle)/oneMiB, limitMiB, spikeMiB, goMemLimit, len(bodies), float64(bodyBytes)/float64(len(bodies))/1000, lines/len(bodies))
 
 	hc := &http.Client{
 		Timeout: logplextest.DefaultRequestTimeout,
@@ -296,7 +296,7 @@ func TestOverloadSheds503FastWithBoundedMemory(t *testing.T) {
 		float64(len(results))*float64(bodyBytes)/float64(len(bodies))/loadDur.Seconds()/1e6, sinkStats.Refused)
 	t.Logf("2xx: %s", latencyStats(ok2xx))
 	t.Logf("503: %s (first after %v)", latencyStats(n503), first503.Round(time.Millisecond))
-	t.Logf("RSS: idle %.1f MiB, max %.1f MiB over %d samples (bound %d MiB)", float64(idle)/mib, float64(maxRSS)/mib, rss.samples.Load(), rssBound/mib)
+	t.Logf("RSS: idle %.1f MiB, max %.1f MiB over %d samples (bound %d MiB)", float64(idle)/oneMiB, float64(maxRSS)/oneMiB, rss.samples.Load(), rssBound/oneMiB)
 	stderr := col.Stderr()
 	t.Logf("collector log: %d memory_limiter refusals logged (\"above soft limit\"), %d forced GCs logged (\"above hard limit\"), %d \"queue is full\"",
 		strings.Count(stderr, "soft limit"), strings.Count(stderr, "hard limit"), strings.Count(stderr, "queue is full"))
@@ -308,11 +308,11 @@ func TestOverloadSheds503FastWithBoundedMemory(t *testing.T) {
 		t.Fatalf("the collector never answered 503 in %v of load: not overloaded", loadDur)
 	}
 	slices.Sort(n503)
-	if p99 := percentile(n503, 0.99); p99 >= time.Second {
+	if p99 := latencyPercentile(n503, 0.99); p99 >= time.Second {
 		t.Errorf("p99 latency of 503 answers is %v, want < 1s (Logplex gives up after 5 s)", p99)
 	}
 	if maxRSS >= rssBound {
-		t.Errorf("max RSS %.1f MiB, want < %d MiB (limit_mib %d + 100 MiB)", float64(maxRSS)/mib, rssBound/mib, limitMiB)
+		t.Errorf("max RSS %.1f MiB, want < %d MiB (limit_mib %d + 100 MiB)", float64(maxRSS)/oneMiB, rssBound/oneMiB, limitMiB)
 	}
 	if rss.errs.Load() > 0 {
 		t.Errorf("%d RSS samples failed (did the collector exit?)", rss.errs.Load())
@@ -323,7 +323,7 @@ func TestOverloadSheds503FastWithBoundedMemory(t *testing.T) {
 
 	// Backend back: the queue drains and the collector accepts again.
 	sink.SetFailureRate(0)
-	recover := time.Now()
+	recoverStart := time.Now()
 	var lastStatus int
 	var lastErr error
 	accepted := Eventually(30*time.Second, func() bool {
@@ -337,7 +337,7 @@ func TestOverloadSheds503FastWithBoundedMemory(t *testing.T) {
 	if !accepted {
 		t.Fatalf("30 s after the backend recovered the collector still answers %d (%v)", lastStatus, lastErr)
 	}
-	backIn := time.Since(recover)
+	backIn := time.Since(recoverStart)
 	ackedLines += bodyLines[0]
 	// Nothing that was acknowledged is lost: the in-memory queue kept it
 	// (no crash here) and delivers it now. More may arrive: a request whose
