@@ -1,0 +1,59 @@
+package e2e
+
+import (
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"testing"
+)
+
+// TestDefaultConfigValidates keeps testdata/collector/default.yaml (the
+// `make run` config) in step with the components and their config keys.
+func TestDefaultConfigValidates(t *testing.T) {
+	bin := Binary(t)
+	cfg := filepath.Join("..", "testdata", "collector", "default.yaml")
+	out, err := exec.Command(bin, "validate", "--config", cfg).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s validate --config %s: %v\n%s", bin, cfg, err, out)
+	}
+}
+
+// TestDistributionComponents checks that the binary has every component
+// builder-config.yaml promises (docs/distribution.md lists them).
+func TestDistributionComponents(t *testing.T) {
+	bin := Binary(t)
+	out, err := exec.Command(bin, "components").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s components: %v\n%s", bin, err, out)
+	}
+	want := map[string][]string{
+		"receivers":  {"herokudrain", "otlp"},
+		"processors": {"herokuapp", "batch", "memory_limiter"},
+		"exporters":  {"debug", "nop", "otlp_grpc", "otlp_http", "prometheus_remote_write"},
+		"extensions": {"health_check", "file_storage"},
+	}
+	// The output is YAML: a top-level "receivers:" key, then "- name: X"
+	// entries. Split it into sections without a YAML dependency.
+	section := regexp.MustCompile(`(?m)^([a-z]+):`)
+	name := regexp.MustCompile(`(?m)^\s*- name: (\S+)`)
+	got := map[string]map[string]bool{}
+	idx := section.FindAllSubmatchIndex(out, -1)
+	for i, m := range idx {
+		end := len(out)
+		if i+1 < len(idx) {
+			end = idx[i+1][0]
+		}
+		key := string(out[m[2]:m[3]])
+		got[key] = map[string]bool{}
+		for _, n := range name.FindAllSubmatch(out[m[1]:end], -1) {
+			got[key][string(n[1])] = true
+		}
+	}
+	for kind, names := range want {
+		for _, n := range names {
+			if !got[kind][n] {
+				t.Errorf("%s %q missing from `components` output", kind, n)
+			}
+		}
+	}
+}
