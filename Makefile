@@ -6,7 +6,7 @@
 #   make check-generated  fail when generated files are out of date
 #   make build            build dist/otelcol-heroku (only when inputs changed)
 #   make run              build, then run it with testdata/collector/default.yaml
-#   make test             vet, unit tests (-race), short fuzz runs, e2e tests
+#   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
 #   make bench            benchmarks (scripts/bench.sh)
 #   make clean            remove dist/ (make distclean also removes .tools/)
@@ -89,8 +89,9 @@ $(DIST_BIN): $(BUILDER_CONFIG) go.mod go.sum $(GO_SOURCES) | $(OCB)
 run: $(DIST_BIN)
 	$(DIST_BIN) --config $(CONFIG)
 
-## test: vet, unit tests, short fuzz runs of every fuzz target, e2e tests
-test: vet unit fuzz-short e2e
+## test: generated files current, vet, unit tests, short fuzz runs of every
+## fuzz target, e2e tests
+test: check-generated vet unit fuzz-short e2e
 
 vet:
 	$(GO) vet ./...

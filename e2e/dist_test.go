@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -9,12 +10,22 @@ import (
 
 // TestDefaultConfigValidates keeps testdata/collector/default.yaml (the
 // `make run` config) in step with the components and their config keys.
-func TestDefaultConfigValidates(t *testing.T) {
+func TestCommittedConfigsValidate(t *testing.T) {
 	bin := Binary(t)
-	cfg := filepath.Join("..", "testdata", "collector", "default.yaml")
-	out, err := exec.Command(bin, "validate", "--config", cfg).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s validate --config %s: %v\n%s", bin, cfg, err, out)
+	cfgs, err := filepath.Glob(filepath.Join("..", "testdata", "collector", "*.yaml"))
+	if err != nil || len(cfgs) < 3 {
+		t.Fatalf("collector configs: %v %v", cfgs, err)
+	}
+	for _, cfg := range cfgs {
+		t.Run(filepath.Base(cfg), func(t *testing.T) {
+			cmd := exec.Command(bin, "validate", "--config", cfg)
+			// The env vars the documented configs read.
+			cmd.Env = append(os.Environ(), "OTLP_ENDPOINT=http://127.0.0.1:4318", "STORAGE_DIR="+t.TempDir(),
+				"PROMETHEUS_URL=http://127.0.0.1:9090/api/v1/write")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%s validate --config %s: %v\n%s", bin, cfg, err, out)
+			}
+		})
 	}
 }
 
@@ -28,7 +39,7 @@ func TestDistributionComponents(t *testing.T) {
 	}
 	want := map[string][]string{
 		"receivers":  {"herokudrain", "otlp"},
-		"processors": {"herokuapp", "batch", "memory_limiter"},
+		"processors": {"herokuapp", "batch", "memory_limiter", "delta_to_cumulative"},
 		"exporters":  {"debug", "nop", "otlp_grpc", "otlp_http", "prometheus_remote_write"},
 		"extensions": {"health_check", "file_storage"},
 	}
