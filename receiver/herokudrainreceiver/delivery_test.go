@@ -1,8 +1,11 @@
 package herokudrainreceiver
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -255,3 +258,31 @@ func mustRequest(t *testing.T, url string) *http.Request {
 }
 
 var _ consumer.Logs = (*blockingLogs)(nil)
+
+// A request whose body is cut short is answered 503 and emits nothing; its
+// half-built metrics must not leak into the next request (possibly another
+// app's) through the pooled metrics builder.
+func TestACutShortBodyLeavesNothingBehindForTheNextRequest(t *testing.T) {
+	sink := new(consumertest.MetricsSink)
+	r := start(t, nil, pipelines{metrics: sink})
+	host := strings.TrimPrefix(strings.TrimSuffix(r.url, "/logs"), "http://")
+
+	conn, err := net.Dial("tcp", host)
+	require.NoError(t, err)
+	part := frame(memoryLine) + frame(loadLine)
+	_, err = fmt.Fprintf(conn, "POST /logs HTTP/1.1\r\nHost: %s\r\nContent-Type: application/logplex-1\r\nLogplex-Drain-Token: %s\r\nContent-Length: %d\r\n\r\n%s",
+		host, otherToken, len(part)+500, part)
+	require.NoError(t, err)
+	require.NoError(t, conn.(*net.TCPConn).CloseWrite()) // the rest never comes
+	status, err := bufio.NewReader(conn).ReadString('\n')
+	require.NoError(t, err)
+	assert.Contains(t, status, "503")
+	require.NoError(t, conn.Close())
+	assert.Equal(t, 0, sink.DataPointCount(), "nothing of a cut-short body is emitted")
+
+	for range 3 { // the pool may hand out any builder; try a few requests
+		resp := post(t, r.url, frame(seedLine), map[string]string{"Logplex-Frame-Id": ""})
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+	}
+	assert.Equal(t, 0, sink.DataPointCount(), "a line without measurements makes no points, and none leak in")
+}

@@ -95,7 +95,13 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	var builder *metadata.MetricsBuilder
 	if wantMetrics {
 		builder = r.builder.Get().(*metadata.MetricsBuilder)
-		defer r.builder.Put(builder)
+		defer func() {
+			// Emit empties the builder; a request that ended before
+			// emitting (body cut short) must not leave points behind
+			// for the next one, which may be another app's.
+			_ = builder.Emit()
+			r.builder.Put(builder)
+		}()
 	}
 	batch := translate.NewBatch(translate.Settings{
 		Logs:                 wantLogs,
