@@ -286,3 +286,16 @@ func TestACutShortBodyLeavesNothingBehindForTheNextRequest(t *testing.T) {
 	}
 	assert.Equal(t, 0, sink.DataPointCount(), "a line without measurements makes no points, and none leak in")
 }
+
+func TestLossReportedByL10IsCountedOnceAcrossRetries(t *testing.T) {
+	sink := &flakyLogs{}
+	sink.fail.Store(1)
+	r := start(t, nil, pipelines{logs: sink})
+	body := frame(l10NoLFLine) + frame(seedLine)
+	assert.Equal(t, http.StatusServiceUnavailable, post(t, r.url, body, nil).StatusCode)
+	assert.Equal(t, http.StatusOK, post(t, r.url, body, nil).StatusCode)
+	assert.Equal(t, http.StatusOK, post(t, r.url, body, nil).StatusCode) // duplicate
+	m, err := r.tel.GetMetric("otelcol_receiver_herokudrain_logplex_dropped")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), metricTotal(t, m), "the L10 reports 1 message dropped, once")
+}

@@ -30,10 +30,6 @@ const (
 	dataFormat = "logplex"
 )
 
-// maxUnreadableBytes bounds the raw bytes kept from a body we could not read
-// to the end.
-const maxUnreadableBytes = 4096
-
 // handle serves one Logplex POST.
 func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	ctx := req.Context()
@@ -123,9 +119,6 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	if counts.Malformed > 0 {
 		r.telemetry.ReceiverHerokudrainFramesMalformed.Add(ctx, int64(counts.Malformed))
 	}
-	if counts.LogplexDropped > 0 {
-		r.telemetry.ReceiverHerokudrainLogplexDropped.Add(ctx, counts.LogplexDropped)
-	}
 	if readErr != nil {
 		// The body was cut short (client gone, read timeout). Logplex will
 		// retry the whole batch, so emit nothing of it now.
@@ -160,6 +153,10 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	err := errors.Join(errs...)
 	if err != nil {
 		r.logger.Debug("Pipeline refused a drain request", zap.Error(err), zap.String("frame_id", frameID))
+	} else if counts.LogplexDropped > 0 {
+		// Counted once the batch is accepted, so Logplex's retries of it
+		// do not count the same loss again.
+		r.telemetry.ReceiverHerokudrainLogplexDropped.Add(ctx, counts.LogplexDropped)
 	}
 	respond(w, statusForConsumeError(err))
 }
