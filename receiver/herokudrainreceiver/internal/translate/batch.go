@@ -158,14 +158,6 @@ func (b *Batch) Logs() plog.Logs {
 	return b.logs
 }
 
-// LogRecordCount is the number of records built.
-func (b *Batch) LogRecordCount() int {
-	if !b.set.Logs {
-		return 0
-	}
-	return b.records.Len()
-}
-
 // Metrics returns the metrics built from the batch, with the request's
 // resource. It resets the Settings.Builder.
 func (b *Batch) Metrics() pmetric.Metrics {

@@ -38,7 +38,7 @@ func FuzzBatchAdd(f *testing.F) {
 			b.Add(s.Frame())
 			frames++
 		}
-		if got := b.LogRecordCount(); got != frames {
+		if got := b.Logs().LogRecordCount(); got != frames {
 			t.Fatalf("%d records for %d frames", got, frames)
 		}
 		if got := b.Logs().LogRecordCount(); got != frames {
