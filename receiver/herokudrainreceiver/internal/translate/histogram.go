@@ -156,25 +156,13 @@ func (h *histograms) moveTo(dst pmetric.MetricSlice, start, end pcommon.Timestam
 		}
 		if s.def.bounds != nil {
 			dp := m.Histogram().DataPoints().AppendEmpty()
-			dp.SetStartTimestamp(start)
-			dp.SetTimestamp(end)
-			s.attrs.MoveTo(dp.Attributes())
-			dp.SetCount(s.count)
-			dp.SetSum(s.sum)
-			dp.SetMin(s.min)
-			dp.SetMax(s.max)
+			s.fillPoint(dp, start, end)
 			dp.ExplicitBounds().FromRaw(s.def.bounds)
 			dp.BucketCounts().FromRaw(s.counts)
 			continue
 		}
 		dp := m.ExponentialHistogram().DataPoints().AppendEmpty()
-		dp.SetStartTimestamp(start)
-		dp.SetTimestamp(end)
-		s.attrs.MoveTo(dp.Attributes())
-		dp.SetCount(s.count)
-		dp.SetSum(s.sum)
-		dp.SetMin(s.min)
-		dp.SetMax(s.max)
+		s.fillPoint(dp, start, end)
 		dp.SetScale(expScale)
 		dp.SetZeroCount(s.zeroCount)
 		fillExpBuckets(dp.Positive(), s.pos)
@@ -182,6 +170,29 @@ func (h *histograms) moveTo(dst pmetric.MetricSlice, start, end pcommon.Timestam
 	}
 	clear(h.series)
 	h.order = h.order[:0]
+}
+
+// histPoint is what explicit and exponential histogram points share.
+type histPoint interface {
+	SetStartTimestamp(pcommon.Timestamp)
+	SetTimestamp(pcommon.Timestamp)
+	Attributes() pcommon.Map
+	SetCount(uint64)
+	SetSum(float64)
+	SetMin(float64)
+	SetMax(float64)
+}
+
+// fillPoint sets the fields every histogram point has, moving the series'
+// attributes into it.
+func (s *histSeries) fillPoint(dp histPoint, start, end pcommon.Timestamp) {
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(end)
+	s.attrs.MoveTo(dp.Attributes())
+	dp.SetCount(s.count)
+	dp.SetSum(s.sum)
+	dp.SetMin(s.min)
+	dp.SetMax(s.max)
 }
 
 func fillExpBuckets(b pmetric.ExponentialHistogramDataPointBuckets, counts map[int32]uint64) {
