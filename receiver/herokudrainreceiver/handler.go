@@ -214,8 +214,8 @@ func (r *drainReceiver) consumeMetrics(ctx context.Context, batch *translate.Bat
 	return err
 }
 
-// settle reports whether a claimed signal was delivered; calls after the
-// first are ignored.
+// settle reports whether a claimed signal was delivered. The dedupe cache
+// ignores calls after the first, so deferring settle(false) is safe.
 type settle func(accepted bool)
 
 func noClaim(bool) {}
@@ -224,17 +224,8 @@ func noClaim(bool) {}
 // delivered. want is false for a duplicate.
 func (r *drainReceiver) claim(ctx context.Context, frameID, signal string) (settle, bool, error) {
 	done, dup, err := r.seen.Begin(ctx, frameID+"/"+signal)
-	if err != nil {
+	if err != nil || dup {
 		return noClaim, false, err
 	}
-	if dup {
-		return noClaim, false, nil
-	}
-	settled := false
-	return func(accepted bool) {
-		if !settled {
-			settled = true
-			done(accepted)
-		}
-	}, true, nil
+	return done, true, nil
 }
