@@ -39,7 +39,7 @@ E2E_FLAGS ?=
 # component metadata, outside dist/, .tools/, the tools module and the
 # test-only packages. Test files do not end up in the binary.
 GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -o -path ./internal/tools \
-	-o -path ./e2e -o -path ./internal/logplextest -o -name testdata \) -prune -o \
+	-o -path ./e2e -o -path ./receiver/herokudrainreceiver/logplextest -o -name testdata \) -prune -o \
 	\( -name '*.go' ! -name '*_test.go' -o -name metadata.yaml \) -print)
 
 # Directories holding a component metadata.yaml (for mdatagen).

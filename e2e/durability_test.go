@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/herokudrain/herokudrain/internal/logplextest"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/logplextest"
 )
 
 // durableConfigFile is the documented durable configuration the

@@ -12,7 +12,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
-	"github.com/herokudrain/herokudrain/internal/logplextest"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/logplextest"
 )
 
 // sampleFile is the repository's sample drain body.

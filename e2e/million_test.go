@@ -17,7 +17,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/herokudrain/herokudrain/internal/logplextest"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/logplextest"
 )
 
 // TestMillionLinesExactlyOnce sends 1,000,000 app lines, each with a unique

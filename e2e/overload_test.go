@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/herokudrain/herokudrain/internal/logplextest"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/logplextest"
 )
 
 // rssBytes reads VmRSS of pid from /proc.

@@ -8,7 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
-	"github.com/herokudrain/herokudrain/internal/logplextest"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/logplextest"
 )
 
 // TestDerivedMetricsArriveThroughTheCollector posts the sample drain through

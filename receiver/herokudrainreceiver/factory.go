@@ -9,7 +9,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
-	"github.com/herokudrain/herokudrain/internal/sharedcomponent"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/sharedcomponent"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 

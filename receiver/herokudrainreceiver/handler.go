@@ -13,7 +13,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
-	"github.com/herokudrain/herokudrain/internal/logplex"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 )

@@ -17,7 +17,7 @@ import (
 	"go.opentelemetry.io/collector/receiver/receiverhelper"
 	"go.uber.org/zap"
 
-	"github.com/herokudrain/herokudrain/internal/dedupe"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/dedupe"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 )

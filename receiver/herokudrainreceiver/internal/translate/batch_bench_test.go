@@ -11,7 +11,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
-	"github.com/herokudrain/herokudrain/internal/logplex"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/herokudrain/herokudrain/internal/logplex"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 )
 
 // FuzzBatchAdd feeds arbitrary bodies through the scanner into a logs-only

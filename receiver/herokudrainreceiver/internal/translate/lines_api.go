@@ -4,7 +4,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/herokudrain/herokudrain/internal/heroku"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 )
 
 // putAPIEvent adds a platform event of the app's api channel (reference

@@ -6,7 +6,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/herokudrain/herokudrain/internal/heroku"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 )
 
 // putDynoEvent adds a dyno-manager event (reference §3.1, and the R codes

@@ -4,7 +4,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
-	"github.com/herokudrain/herokudrain/internal/heroku"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 )
 
 // eventLogplexError names the L-code events (L10, L12, L13, L14).

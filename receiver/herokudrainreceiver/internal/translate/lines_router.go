@@ -3,7 +3,7 @@ package translate // import "github.com/herokudrain/herokudrain/receiver/herokud
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
-	"github.com/herokudrain/herokudrain/internal/heroku"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 )
 
 // putRouter adds a router line's request fields (reference §2.1) under

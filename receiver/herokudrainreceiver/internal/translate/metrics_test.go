@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
-	"github.com/herokudrain/herokudrain/internal/logplex"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 

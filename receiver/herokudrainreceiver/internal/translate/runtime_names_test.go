@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/herokudrain/herokudrain/internal/heroku"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 

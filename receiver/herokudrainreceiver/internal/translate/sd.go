@@ -3,7 +3,7 @@ package translate // import "github.com/herokudrain/herokudrain/receiver/herokud
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
-	"github.com/herokudrain/herokudrain/internal/logplex"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 )
 
 // putStructuredData stores RFC 5424 SD as a map of SD-ID to a map of

@@ -13,7 +13,7 @@
 //	done(err == nil)
 //
 // The package has no dependencies outside the standard library.
-package dedupe // import "github.com/herokudrain/herokudrain/internal/dedupe"
+package dedupe // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/dedupe"
 
 import (
 	"container/list"

@@ -20,7 +20,7 @@ import (
 // Without -update the test fails when a file no longer matches.
 var update = flag.Bool("update", false, "rewrite testdata/drains from the generator")
 
-const drainsDir = "../../testdata/drains"
+const drainsDir = "../../../testdata/drains"
 
 // SampleToken is the drain token the samples are meant to be posted with.
 const SampleToken = "d.fc6b856b-3332-4546-93de-7d0ee272c3bd"

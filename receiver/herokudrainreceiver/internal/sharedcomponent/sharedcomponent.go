@@ -5,7 +5,7 @@
 // must exist once per config, start once and shut down once; the collector's
 // own helper for this is internal to its module, so this is a small
 // equivalent.
-package sharedcomponent // import "github.com/herokudrain/herokudrain/internal/sharedcomponent"
+package sharedcomponent // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/sharedcomponent"
 
 import (
 	"context"
