@@ -38,7 +38,7 @@ E2E_FLAGS ?=
 # Inputs of the binary: the non-test Go sources of the root module and the
 # component metadata, outside dist/, .tools/, the tools module and the
 # test-only packages. Test files do not end up in the binary.
-GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -o -path ./internal/tools \
+GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -o -path ./internal/tools -o -path ./bench \
 	-o -path ./e2e -o -path ./receiver/herokudrainreceiver/logplextest -o -name testdata \) -prune -o \
 	\( -name '*.go' ! -name '*_test.go' -o -name metadata.yaml \) -print)
 
