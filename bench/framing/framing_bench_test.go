@@ -124,4 +124,3 @@ func TestPeersReadEveryFrame(t *testing.T) {
 		}
 	}
 }
-

@@ -70,4 +70,3 @@ func Receiver(addr, pprofAddr string) error {
 	_ = logs.Shutdown(ctx)
 	return metrics.Shutdown(ctx)
 }
-
