@@ -8,7 +8,8 @@
 #   make run              build, then run it with testdata/collector/default.yaml
 #   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
-#   make bench            benchmarks (scripts/bench.sh)
+#   make bench            side-by-side benchmarks and end-to-end tables (scripts/bench.sh)
+#   make soak             steady load for SOAK_DURATION (10m), fails when RSS grows
 #   make clean            remove dist/ (make distclean also removes .tools/)
 
 SHELL := /bin/bash
@@ -45,7 +46,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench clean distclean
+.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench soak clean distclean
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -110,9 +111,25 @@ e2e: $(DIST_BIN)
 fuzz:
 	GO=$(GO) scripts/fuzz.sh $(FUZZTIME)
 
-## bench: Go benchmarks, plus the e2e throughput run when the binary exists
-bench:
-	GO=$(GO) OTELCOL_HEROKU_BIN=$(if $(wildcard $(DIST_BIN)),$(CURDIR)/$(DIST_BIN)) scripts/bench.sh
+## bench: framing vs heroku/x and go-syslog, translation per line, end to end
+## (binary vs HTTP floor) and scaling, with ratios against same-run baselines
+## (scripts/bench.sh; raw outputs in bench/out/)
+bench: $(DIST_BIN)
+	GO=$(GO) OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) scripts/bench.sh
+
+## soak: steady load on the binary for SOAK_DURATION, printing lines/s and RSS
+## every SOAK_SAMPLE; fails when RSS after warm-up grows by more than
+## SOAK_RSS_TOLERANCE (a fraction). Not part of make test.
+SOAK_DURATION ?= 10m
+# Empty: drainload picks duration/30 (2-10 s) and duration/5.
+SOAK_SAMPLE ?=
+SOAK_WARMUP ?=
+SOAK_RATE ?= 40000
+SOAK_RSS_TOLERANCE ?= 0.20
+soak: $(DIST_BIN)
+	cd bench && $(GO) run ./cmd/drainload -soak -bin $(CURDIR)/$(DIST_BIN) -targets collector -conns 8 -tokens 100 \
+		-duration $(SOAK_DURATION) $(if $(SOAK_SAMPLE),-sample $(SOAK_SAMPLE)) $(if $(SOAK_WARMUP),-warmup $(SOAK_WARMUP)) \
+		-rate $(SOAK_RATE) -rss-tolerance $(SOAK_RSS_TOLERANCE)
 
 clean:
 	rm -rf $(DIST_DIR)

@@ -10,6 +10,7 @@
 //	floor      bare net/http read-and-discard server (the baseline)
 //	collector  the otelcol-heroku binary (-bin): herokudrain -> nop, logs + metrics pipelines
 //	receiver   the herokudrain receiver alone, from its public factory, into a nop consumer
+//	promtail   a Promtail binary (-promtail-bin) with a heroku_drain job pushing to a discard sink
 //
 // Modes:
 //
@@ -43,6 +44,7 @@ import (
 
 type options struct {
 	bin        string
+	promtail   string
 	targets    []string
 	conns      []int
 	tokens     []int
@@ -78,11 +80,12 @@ func main() {
 	var o options
 	var targets, conns, tokens string
 	flag.StringVar(&o.bin, "bin", os.Getenv("OTELCOL_HEROKU_BIN"), "otelcol-heroku binary (target collector)")
-	flag.StringVar(&targets, "targets", "floor,collector", "comma-separated: floor, collector, receiver")
+	flag.StringVar(&o.promtail, "promtail-bin", os.Getenv("PROMTAIL_BIN"), "Promtail binary (target promtail; pushes go to a read-and-discard Loki sink)")
+	flag.StringVar(&targets, "targets", "floor,collector", "comma-separated: floor, collector, receiver, promtail")
 	flag.StringVar(&conns, "conns", "8", "comma-separated connection counts")
 	flag.StringVar(&tokens, "tokens", "0", "comma-separated distinct drain tokens/dynos (0: body as committed, one token)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time per case and round (soak: whole run)")
-	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before measuring (soak: before the RSS baseline)")
+	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before measuring (soak: before the RSS baseline; default duration/5)")
 	flag.IntVar(&o.rounds, "rounds", 2, "interleaved rounds over every case")
 	flag.Float64Var(&o.rate, "rate", 0, "total lines/s to hold (0: as fast as the server answers)")
 	flag.StringVar(&o.body, "body", filepath.Join(bodies.GeneratedDir, "mixed-100k.logplex"), "drain body to POST")
@@ -91,14 +94,27 @@ func main() {
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "target receiver: write a CPU profile of the last measured run here")
 	flag.StringVar(&o.memprofile, "memprofile", "", "target receiver: write an allocation profile of the last measured run here")
 	flag.BoolVar(&o.soak, "soak", false, "one steady run printing lines/s and RSS every -sample; fails when RSS grows")
-	flag.DurationVar(&o.sample, "sample", 10*time.Second, "soak: sampling interval")
+	flag.DurationVar(&o.sample, "sample", 0, "soak: sampling interval (default duration/30, within 2s-10s)")
 	flag.Float64Var(&o.tolerance, "rss-tolerance", 0.20, "soak: allowed RSS growth after warm-up (0.20 = 20%)")
 	flag.Parse()
 	o.targets = strings.Split(targets, ",")
+	if o.soak {
+		if o.sample == 0 {
+			o.sample = min(max(o.duration/30, 2*time.Second), 10*time.Second)
+		}
+		warmupSet := false
+		flag.Visit(func(f *flag.Flag) { warmupSet = warmupSet || f.Name == "warmup" })
+		if !warmupSet {
+			o.warmup = o.duration / 5
+		}
+	}
 	o.conns = ints(conns)
 	o.tokens = ints(tokens)
 	if slices.Contains(o.targets, "collector") && o.bin == "" {
 		fail(errors.New("target collector needs -bin (or OTELCOL_HEROKU_BIN): build it with `make build`"))
+	}
+	if slices.Contains(o.targets, "promtail") && o.promtail == "" {
+		fail(errors.New("target promtail needs -promtail-bin (or PROMTAIL_BIN)"))
 	}
 	var err error
 	if o.soak {
@@ -131,6 +147,20 @@ func startTarget(o options, target string) (*proc.Proc, string, error) {
 	case "collector":
 		p, err := proc.StartCollector(o.bin, o.gomaxprocs)
 		return p, "", err
+	case "promtail":
+		// The Loki push sink is a floor server of its own, stopped with
+		// Promtail.
+		sink, _, err := startTarget(o, "floor")
+		if err != nil {
+			return nil, "", err
+		}
+		p, err := proc.StartPromtail(o.promtail, strings.TrimSuffix(sink.URL, "/logs")+"/loki/api/v1/push", o.gomaxprocs)
+		if err != nil {
+			sink.Stop()
+			return nil, "", err
+		}
+		p.With = append(p.With, sink)
+		return p, "", nil
 	case "floor", "receiver":
 		addr, err := proc.FreeAddr()
 		if err != nil {

@@ -26,6 +26,8 @@ type Proc struct {
 	cmd  *exec.Cmd
 	log  *bytes.Buffer
 	dir  string
+	// With are started for this server and stopped with it.
+	With []*Proc
 }
 
 // FreeAddr returns a free 127.0.0.1 address.
@@ -152,6 +154,9 @@ func (p *Proc) Stop() {
 	if p.dir != "" {
 		_ = os.RemoveAll(p.dir)
 	}
+	for _, w := range p.With {
+		w.Stop()
+	}
 }
 
 // Log is what the server wrote so far.
@@ -195,4 +200,62 @@ func CPU(pid int) time.Duration {
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * time.Second / clockTick
+}
+
+// PromtailConfig is a Promtail configuration with one heroku_drain scrape
+// job on drainAddr pushing to a Loki push endpoint at sinkURL.
+func PromtailConfig(dir, serverAddr, drainAddr, sinkURL string) string {
+	host, port, _ := net.SplitHostPort(serverAddr)
+	dhost, dport, _ := net.SplitHostPort(drainAddr)
+	return fmt.Sprintf(`server:
+  http_listen_address: %s
+  http_listen_port: %s
+  grpc_listen_port: 0
+  log_level: warn
+positions:
+  filename: %s/positions.yaml
+clients:
+  - url: %s
+scrape_configs:
+  - job_name: heroku_drain
+    heroku_drain:
+      server:
+        http_listen_address: %s
+        http_listen_port: %s
+        grpc_listen_port: 0
+      labels:
+        job: heroku
+    relabel_configs:
+      - source_labels: ['__heroku_drain_app']
+        target_label: app
+      - source_labels: ['__heroku_drain_proc']
+        target_label: proc
+`, host, port, dir, sinkURL, dhost, dport)
+}
+
+// StartPromtail runs a Promtail binary with PromtailConfig, its pushes going
+// to sinkURL. Not exercised by the repository's tests: Promtail is not
+// installed here (see scripts/promtail-bench.sh).
+func StartPromtail(bin, sinkURL string, gomaxprocs int) (*Proc, error) {
+	serverAddr, err := FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	drainAddr, err := FreeAddr()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "drainload-promtail-")
+	if err != nil {
+		return nil, err
+	}
+	cfg := filepath.Join(dir, "promtail.yaml")
+	if err := os.WriteFile(cfg, []byte(PromtailConfig(dir, serverAddr, drainAddr, sinkURL)), 0o600); err != nil {
+		return nil, err
+	}
+	p, err := start("promtail", "http://"+drainAddr+"/heroku/api/v1/drain", gomaxprocs, bin, "-config.file="+cfg)
+	if p != nil {
+		p.dir = dir
+	}
+	return p, err
 }
