@@ -200,6 +200,7 @@ func (b *Batch) addRecord(f *logplex.Frame, line *heroku.Line) {
 	lr := b.records.AppendEmpty()
 	lr.SetObservedTimestamp(b.observed)
 	attrs := lr.Attributes()
+	attrs.EnsureCapacity(recordAttrCapacity(line))
 	// When the header did not parse cleanly, where the message starts is a
 	// guess: keep the whole frame as the body so nothing is lost.
 	body := f.Message
