@@ -126,10 +126,13 @@ SOAK_SAMPLE ?=
 SOAK_WARMUP ?=
 SOAK_RATE ?= 40000
 SOAK_RSS_TOLERANCE ?= 0.20
+# The Frame-Id cache grows by design for one TTL (default 10m, 100,000
+# entries); a 1m TTL lets it reach its steady size during the warm-up.
+SOAK_DEDUPE_TTL ?= 1m
 soak: $(DIST_BIN)
 	cd bench && $(GO) run ./cmd/drainload -soak -bin $(CURDIR)/$(DIST_BIN) -targets collector -conns 8 -tokens 100 \
 		-duration $(SOAK_DURATION) $(if $(SOAK_SAMPLE),-sample $(SOAK_SAMPLE)) $(if $(SOAK_WARMUP),-warmup $(SOAK_WARMUP)) \
-		-rate $(SOAK_RATE) -rss-tolerance $(SOAK_RSS_TOLERANCE)
+		-rate $(SOAK_RATE) -rss-tolerance $(SOAK_RSS_TOLERANCE) -dedupe-ttl $(SOAK_DEDUPE_TTL)
 
 clean:
 	rm -rf $(DIST_DIR)

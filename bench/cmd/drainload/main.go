@@ -60,6 +60,7 @@ type options struct {
 	soak       bool
 	sample     time.Duration
 	tolerance  float64
+	dedupeTTL  time.Duration
 }
 
 func main() {
@@ -96,6 +97,7 @@ func main() {
 	flag.BoolVar(&o.soak, "soak", false, "one steady run printing lines/s and RSS every -sample; fails when RSS grows")
 	flag.DurationVar(&o.sample, "sample", 0, "soak: sampling interval (default duration/30, within 2s-10s)")
 	flag.Float64Var(&o.tolerance, "rss-tolerance", 0.20, "soak: allowed RSS growth after warm-up (0.20 = 20%)")
+	flag.DurationVar(&o.dedupeTTL, "dedupe-ttl", 0, "target collector: the receiver's dedupe ttl (0: its default, 10m)")
 	flag.Parse()
 	o.targets = strings.Split(targets, ",")
 	if o.soak {
@@ -105,7 +107,9 @@ func main() {
 		warmupSet := false
 		flag.Visit(func(f *flag.Flag) { warmupSet = warmupSet || f.Name == "warmup" })
 		if !warmupSet {
-			o.warmup = o.duration / 5
+			// The Frame-Id cache grows by design until its first entries
+			// expire; judge RSS only once it is at its steady size.
+			o.warmup = max(o.duration/5, o.dedupeTTL+2*o.sample)
 		}
 	}
 	o.conns = ints(conns)
@@ -145,7 +149,7 @@ func ints(s string) []int {
 func startTarget(o options, target string) (*proc.Proc, string, error) {
 	switch target {
 	case "collector":
-		p, err := proc.StartCollector(o.bin, o.gomaxprocs)
+		p, err := proc.StartCollector(o.bin, o.gomaxprocs, o.dedupeTTL)
 		return p, "", err
 	case "promtail":
 		// The Loki push sink is a floor server of its own, stopped with

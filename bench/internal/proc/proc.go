@@ -43,11 +43,16 @@ func FreeAddr() (string, error) {
 // CollectorConfig is the collector configuration of the end-to-end runs:
 // the herokudrain receiver feeding a logs and a metrics pipeline, both
 // ending in the nop exporter, with the collector's own telemetry off.
-func CollectorConfig(addr string) string {
+// dedupeTTL, when positive, replaces the receiver's Frame-Id cache TTL.
+func CollectorConfig(addr string, dedupeTTL time.Duration) string {
+	dedupe := ""
+	if dedupeTTL > 0 {
+		dedupe = fmt.Sprintf("\n    dedupe:\n      ttl: %s", dedupeTTL)
+	}
 	return fmt.Sprintf(`receivers:
   herokudrain:
     endpoint: %s
-    path: /logs
+    path: /logs%s
 exporters:
   nop:
 service:
@@ -63,11 +68,11 @@ service:
     metrics:
       receivers: [herokudrain]
       exporters: [nop]
-`, addr)
+`, addr, dedupe)
 }
 
 // StartCollector runs bin (otelcol-heroku) with CollectorConfig.
-func StartCollector(bin string, gomaxprocs int) (*Proc, error) {
+func StartCollector(bin string, gomaxprocs int, dedupeTTL time.Duration) (*Proc, error) {
 	addr, err := FreeAddr()
 	if err != nil {
 		return nil, err
@@ -77,7 +82,7 @@ func StartCollector(bin string, gomaxprocs int) (*Proc, error) {
 		return nil, err
 	}
 	cfg := filepath.Join(dir, "collector.yaml")
-	if err := os.WriteFile(cfg, []byte(CollectorConfig(addr)), 0o600); err != nil {
+	if err := os.WriteFile(cfg, []byte(CollectorConfig(addr, dedupeTTL)), 0o600); err != nil {
 		return nil, err
 	}
 	p, err := start("otelcol-heroku", "http://"+addr+"/logs", gomaxprocs, bin, "--config", cfg)
