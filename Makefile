@@ -46,7 +46,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench soak clean distclean
+.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench clean distclean
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -129,6 +129,7 @@ SOAK_RSS_TOLERANCE ?= 0.20
 # The Frame-Id cache grows by design for one TTL (default 10m, 100,000
 # entries); a 1m TTL lets it reach its steady size during the warm-up.
 SOAK_DEDUPE_TTL ?= 1m
+.PHONY: soak
 soak: $(DIST_BIN)
 	cd bench && $(GO) run ./cmd/drainload -soak -bin $(CURDIR)/$(DIST_BIN) -targets collector -conns 8 -tokens 100 \
 		-duration $(SOAK_DURATION) $(if $(SOAK_SAMPLE),-sample $(SOAK_SAMPLE)) $(if $(SOAK_WARMUP),-warmup $(SOAK_WARMUP)) \
