@@ -3,7 +3,6 @@ package herokudrainreceiver // import "github.com/herokudrain/herokudrain/receiv
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/confmap"
 
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 
@@ -89,8 +89,6 @@ type DedupeConfig struct {
 
 var _ confmap.Validator = (*Config)(nil)
 
-var drainTokenRE = regexp.MustCompile(`^d\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // Validate checks the configuration and says how to fix what is wrong.
 func (cfg *Config) Validate() error {
 	var errs []error
@@ -129,7 +127,7 @@ func (cfg *Config) Validate() error {
 		seen[c.Username+"\x00"+string(c.Password)] = true
 	}
 	for i, tok := range cfg.DrainTokens {
-		if !drainTokenRE.MatchString(tok) {
+		if !draintoken.Valid(tok) {
 			errs = append(errs, fmt.Errorf("drain_tokens[%d]: %q does not look like d.<uuid>; copy \"token\" from `heroku drains --json -a APP`", i, tok))
 		}
 	}

@@ -28,9 +28,6 @@ const (
 	// AttrTimestampInvalid marks a record whose header timestamp did not
 	// parse; Timestamp is then unset and ObservedTimestamp holds receipt.
 	AttrTimestampInvalid = "logplex.timestamp.invalid"
-
-	// Resource attributes.
-	AttrDrainToken = "heroku.drain.token"
 )
 
 // What a line means (internal/heroku.Classify), on log records and, where
