@@ -126,7 +126,7 @@ func TestParseAPILeavesOtherTextUnrecognised(t *testing.T) {
 }
 
 func TestFormationIterSkipsMalformedEntries(t *testing.T) {
-	it := NewFormationIter([]byte(" web@2:Standard-1X junk @3:X worker@x:Y clock@1 release@0:  "))
+	it := FormationIter{rest: []byte(" web@2:Standard-1X junk @3:X worker@x:Y clock@1 release@0:  ")}
 	var got []string
 	for e, ok := it.Next(); ok; e, ok = it.Next() {
 		got = append(got, string(e.Type)+"@"+strconv.Itoa(e.Quantity)+":"+string(e.Size))

@@ -15,7 +15,7 @@ func scanAll(line string) []kvPair {
 	var out []kvPair
 	s := NewKVScanner([]byte(line))
 	for s.Next() {
-		out = append(out, kvPair{string(s.Key()), string(s.Value()), s.Quoted(), !s.HasValue()})
+		out = append(out, kvPair{string(s.Key()), string(s.Value()), s.quoted, s.val == nil})
 	}
 	return out
 }
@@ -76,19 +76,6 @@ func TestKVScanner(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestLookupKVFindsFirstMatchingKey(t *testing.T) {
-	line := []byte(`source=web.1 dyno=heroku.2808254.d97d0ea7 source=other`)
-	if v, ok := LookupKV(line, "source"); !ok || string(v) != "web.1" {
-		t.Errorf("source = %q, %v", v, ok)
-	}
-	if v, ok := LookupKV(line, "dyno"); !ok || string(v) != "heroku.2808254.d97d0ea7" {
-		t.Errorf("dyno = %q, %v", v, ok)
-	}
-	if _, ok := LookupKV(line, "missing"); ok {
-		t.Error("missing key found")
 	}
 }
 

@@ -1,6 +1,9 @@
 package heroku
 
-import "time"
+import (
+	"bytes"
+	"time"
+)
 
 // Log-delivery errors, the L codes (reference §2.2, §1.6):
 //
@@ -76,7 +79,7 @@ func ParseLogplexError(msg []byte, e *LogplexError) bool {
 		return false
 	}
 	e.Code = code
-	b = logplexTrimLeft(b)
+	b = bytes.TrimLeft(b, " ")
 	if len(b) > 0 && b[0] == '(' {
 		end := 1
 		for end < len(b) && b[end] != ')' {
@@ -86,7 +89,7 @@ func ParseLogplexError(msg []byte, e *LogplexError) bool {
 		if end < len(b) {
 			end++
 		}
-		b = logplexTrimLeft(b[end:])
+		b = bytes.TrimLeft(b[end:], " ")
 	}
 	switch {
 	case len(b) > 0 && b[0] == ':':
@@ -94,13 +97,13 @@ func ParseLogplexError(msg []byte, e *LogplexError) bool {
 	case len(b) >= 2 && b[0] == '-' && b[1] == '>':
 		b = b[2:]
 	}
-	b = logplexTrimLeft(b)
+	b = bytes.TrimLeft(b, " ")
 	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
 		b = b[:len(b)-1]
 	}
 	e.Detail = b
 	e.Count, e.HasCount = logplexCount(b)
-	if i := logplexIndex(b, "since "); i >= 0 {
+	if i := bytes.Index(b, []byte("since ")); i >= 0 {
 		since := b[i+len("since "):]
 		if n := len(since); n > 0 && since[n-1] == '.' {
 			since = since[:n-1]
@@ -114,7 +117,7 @@ func ParseLogplexError(msg []byte, e *LogplexError) bool {
 
 // logplexCount finds the number written just before " messages".
 func logplexCount(b []byte) (int64, bool) {
-	i := logplexIndex(b, " messages")
+	i := bytes.Index(b, []byte(" messages"))
 	if i <= 0 {
 		return 0, false
 	}
