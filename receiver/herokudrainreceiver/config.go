@@ -102,7 +102,7 @@ func (cfg *Config) Validate() error {
 	switch cfg.StructuredData {
 	case SDAuto, SDNone, SDRFC5424:
 	default:
-		errs = append(errs, fmt.Errorf("structured_data %q is not one of auto, none, rfc5424", cfg.StructuredData))
+		errs = append(errs, fmt.Errorf("structured_data %q is not one of auto, none, rfc5424 (use auto, the default, unless every sender writes STRUCTURED-DATA: rfc5424, or none does: none)", cfg.StructuredData))
 	}
 	if cfg.ConsumeTimeout <= 0 || cfg.ConsumeTimeout >= logplexTimeout {
 		errs = append(errs, fmt.Errorf("consume_timeout %s must be above 0 and below Logplex's 5s request timeout (default %s)", cfg.ConsumeTimeout, defaultConsumeTimeout))
@@ -111,18 +111,18 @@ func (cfg *Config) Validate() error {
 	for i, c := range cfg.BasicAuth {
 		switch {
 		case c.Username == "":
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: username is empty", i))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: username is empty (set it to the user in the drain URL, https://USER:PASSWORD@host/path)", i))
 		case strings.Contains(c.Username, ":"):
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: username %q contains ':', which basic auth cannot carry", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: username %q contains ':', which basic auth cannot carry; choose a user without ':'", i, c.Username))
 		}
 		if c.Password == "" {
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q is empty", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q is empty (set it to the password in the drain URL, https://USER:PASSWORD@host/path)", i, c.Username))
 		} else if strings.Contains(string(c.Password), ":") {
 			// Logplex splits the drain URL's userinfo on ':' and cannot send such a password.
 			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q contains ':', which Logplex cannot send; use [A-Za-z0-9._~-]", i, c.Username))
 		}
 		if seen[c.Username+"\x00"+string(c.Password)] {
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: duplicate credential for %q", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: duplicate credential for %q; remove one of the entries", i, c.Username))
 		}
 		seen[c.Username+"\x00"+string(c.Password)] = true
 	}

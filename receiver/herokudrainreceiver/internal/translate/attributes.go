@@ -8,13 +8,12 @@ package translate // import "github.com/herokudrain/herokudrain/receiver/herokud
 // taken from go.opentelemetry.io/otel/semconv where they are used.
 const (
 	// Syslog header fields, named as in the OTel log data model's RFC 5424
-	// appendix (syslog.procid, syslog.msgid, syslog.facility, syslog.version).
+	// appendix (syslog.procid, syslog.msgid, syslog.facility).
 	AttrSyslogAppName        = "syslog.appname"
 	AttrSyslogProcID         = "syslog.procid"
 	AttrSyslogMsgID          = "syslog.msgid"
 	AttrSyslogFacility       = "syslog.facility"
 	AttrSyslogSeverity       = "syslog.severity"
-	AttrSyslogVersion        = "syslog.version"
 	AttrSyslogStructuredData = "syslog.structured_data"
 
 	// AttrParseError flags a record whose frame could not be framed or
