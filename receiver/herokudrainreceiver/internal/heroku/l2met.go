@@ -23,21 +23,6 @@ const (
 	L2metUnique
 )
 
-// String returns the prefix word: "count", "measure", "sample", "unique".
-func (k L2metKind) String() string {
-	switch k {
-	case L2metCount:
-		return "count"
-	case L2metMeasure:
-		return "measure"
-	case L2metSample:
-		return "sample"
-	case L2metUnique:
-		return "unique"
-	}
-	return ""
-}
-
 // Measurement is one l2met measurement. Its byte fields alias the message.
 type Measurement struct {
 	Kind L2metKind

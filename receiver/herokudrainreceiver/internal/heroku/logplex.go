@@ -2,6 +2,7 @@ package heroku
 
 import (
 	"bytes"
+	"strconv"
 	"time"
 )
 
@@ -128,26 +129,6 @@ func logplexCount(b []byte) (int64, bool) {
 	if start == i || i-start > 18 || (start > 0 && b[start-1] != ' ') {
 		return 0, false
 	}
-	var n int64
-	for _, c := range b[start:i] {
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}
-
-func logplexTrimLeft(b []byte) []byte {
-	for len(b) > 0 && b[0] == ' ' {
-		b = b[1:]
-	}
-	return b
-}
-
-// logplexIndex is bytes.Index for a constant needle without a conversion.
-func logplexIndex(b []byte, s string) int {
-	for i := 0; i+len(s) <= len(b); i++ {
-		if b[i] == s[0] && string(b[i:i+len(s)]) == s {
-			return i
-		}
-	}
-	return -1
+	n, err := strconv.ParseInt(string(b[start:i]), 10, 64)
+	return n, err == nil
 }

@@ -154,14 +154,6 @@ const (
 	MetricCounter
 )
 
-// String returns "gauge" or "counter".
-func (k MetricKind) String() string {
-	if k == MetricCounter {
-		return "counter"
-	}
-	return "gauge"
-}
-
 // MetricInfo describes one Heroku sample# key and the metric it becomes.
 // Tables of these (RuntimeTable, AddonTable) are the single place where
 // names, units and meanings are decided, so generators and docs can list

@@ -23,18 +23,6 @@ const (
 	SDRFC5424
 )
 
-func (m SDMode) String() string {
-	switch m {
-	case SDNone:
-		return "none"
-	case SDAuto:
-		return "auto"
-	case SDRFC5424:
-		return "rfc5424"
-	}
-	return "SDMode(?)"
-}
-
 // parseHeader fills f from m (no trailing LF). It returns the first problem
 // as a sentinel plus detail. Value problems (PRI > 191, version != 1, bad
 // timestamp, bad SD) keep the other fields; structural ones (no "<", too few
