@@ -5,7 +5,7 @@ import "bytes"
 // APIEventKind says which platform API event (`app api`) a line is.
 type APIEventKind uint8
 
-// API events (reference §3.2). APIOther is an "… by user <email>" line whose
+// API events (docs/heroku-formats.md, "Platform API events"). APIOther is an "… by user <email>" line whose
 // wording is not known here: the actor is still worth keeping.
 const (
 	APIUnknown          APIEventKind = iota

@@ -5,7 +5,7 @@ import "bytes"
 // DynoEventKind says which dyno-manager message a line is.
 type DynoEventKind uint8
 
-// Dyno-manager messages (reference §3.1).
+// Dyno-manager messages (docs/heroku-formats.md, "Dyno manager messages").
 const (
 	DynoUnknown      DynoEventKind = iota
 	DynoStateChanged               // State changed from <a> to <b>

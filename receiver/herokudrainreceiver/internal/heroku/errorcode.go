@@ -138,7 +138,8 @@ func (c ErrorCode) info() *codeInfo {
 	return info
 }
 
-// The tables follow Heroku's error-code article (reference §2.2). Index = number.
+// The tables follow Heroku's error-code article (docs/heroku-formats.md,
+// "Error codes"). Index = number.
 var hCodes = [100]codeInfo{
 	10: {"H10", "App crashed", ComponentRouter, SeverityError},
 	11: {"H11", "Backlog too deep", ComponentRouter, SeverityError},

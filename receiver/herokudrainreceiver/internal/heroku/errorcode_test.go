@@ -3,7 +3,8 @@ package heroku
 import "testing"
 
 func TestErrorCodeTableMatchesReference(t *testing.T) {
-	// Every code in reference §2.2, with the emitter and default level.
+	// Every code Heroku documents (docs/heroku-formats.md, "Error codes"), with
+	// the emitter and default level.
 	tests := []struct {
 		code string
 		name string

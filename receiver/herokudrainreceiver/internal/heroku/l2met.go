@@ -2,7 +2,7 @@ package heroku
 
 import "bytes"
 
-// l2met measurements in app output (reference §3.6):
+// l2met measurements in app output (docs/heroku-formats.md, "l2met measurements"):
 //
 //	source=checkout count#orders.placed measure#db.latency=12.5ms sample#queue.depth=42 unique#user=u123
 //	measure.api.latency=200ms        (l2met v1)

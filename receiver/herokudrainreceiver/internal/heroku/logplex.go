@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Log-delivery errors, the L codes (reference §2.2, §1.6):
+// Log-delivery errors, the L codes (docs/heroku-formats.md, "Error codes", "Responses and retries"):
 //
 //	heroku logplex      Error L10 (output buffer overflow): 3 messages dropped since 2015-05-09T20:19:03+00:00.
 //	heroku logplex      L11 (Tail buffer overflow) -> This tail session dropped 1101 messages since 2015-05-09T20:19:03+00:00

@@ -2,7 +2,7 @@ package heroku
 
 import "bytes"
 
-// Router is a parsed `heroku router` line (reference §2.1). Byte fields are
+// Router is a parsed `heroku router` line (docs/heroku-formats.md, "Router lines"). Byte fields are
 // subslices of the message (quotes removed, escapes kept raw); empty means
 // absent. Numbers carry a Has flag because 0 is a real value (connect=0ms).
 type Router struct {

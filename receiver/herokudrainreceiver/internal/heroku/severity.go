@@ -4,7 +4,7 @@ import "bytes"
 
 // Severity is a log level derived from what a line says. Heroku's PRI is not
 // used: router errors arrive as local3.info and routine dyno events as emerg
-// (reference §1.4), so only the content is trustworthy.
+// (docs/heroku-formats.md, "Severity"), so only the content is trustworthy.
 type Severity uint8
 
 // Severity levels, ordered from "don't know" to worst.

@@ -3,7 +3,8 @@ package logplex
 import "io"
 
 // DefaultMaxFrameSize bounds one frame when Options.MaxFrameSize is 0.
-// Logplex frames are at most ~10 KB (§1.5), so 64 KiB leaves ample room.
+// Logplex frames are at most ~10 KB (docs/heroku-formats.md, "Limits"), so
+// 64 KiB leaves ample room.
 const DefaultMaxFrameSize = 64 << 10
 const (
 	minFrameSize = 32
