@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/config/configtls"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
@@ -33,6 +35,20 @@ func TestLoadConfig(t *testing.T) {
 	dedupeOff := createDefaultConfig().(*Config)
 	dedupeOff.Dedupe = DedupeConfig{}
 
+	readmeTLS := createDefaultConfig().(*Config)
+	readmeTLS.NetAddr.Endpoint = "0.0.0.0:8443"
+	readmeTLS.TLS = configoptional.Some(configtls.ServerConfig{Config: configtls.Config{
+		CertFile: "/etc/otelcol/tls.crt", KeyFile: "/etc/otelcol/tls.key",
+	}})
+	readmeTLS.BasicAuth = []Credential{{Username: "drain", Password: "old-password"}, {Username: "drain", Password: "new-password"}}
+	readmeTLS.DrainTokens = []string{"d.fc6b856b-3332-4546-93de-7d0ee272c3bd", "d.0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}
+
+	readmeShuttle := createDefaultConfig().(*Config)
+	readmeShuttle.NetAddr.Endpoint = "0.0.0.0:8080"
+	readmeShuttle.StructuredData = SDRFC5424
+	readmeShuttle.RouterMetricsURLPath = true
+	readmeShuttle.Metrics.HerokuDynoMemoryRss.EnabledAttributes = []metadata.HerokuDynoMemoryRssMetricAttributeKey{metadata.HerokuDynoMemoryRssMetricAttributeKeyHerokuDynoName}
+
 	tests := []struct {
 		name     string
 		expected *Config
@@ -41,6 +57,8 @@ func TestLoadConfig(t *testing.T) {
 		{name: "", expected: createDefaultConfig().(*Config)},
 		{name: "custom", expected: custom},
 		{name: "dedupe_off", expected: dedupeOff},
+		{name: "readme_tls", expected: readmeTLS},
+		{name: "readme_shuttle", expected: readmeShuttle},
 		{name: "path_without_slash", err: `path "logs" must start with "/" (the path of the drain URL, e.g. /logs)`},
 		{name: "frame_too_small", err: "max_frame_size 512 is out of range: use 1024 to 16777216 bytes (Logplex frames are at most ~10 KiB; default 65536)"},
 		{name: "frame_too_large", err: "max_frame_size 16777217 is out of range: use 1024 to 16777216 bytes (Logplex frames are at most ~10 KiB; default 65536)"},
