@@ -23,32 +23,30 @@ func TestEventKindNamesAreDistinctSnakeCase(t *testing.T) {
 			seen[n] = true
 		}
 	}
-	t.Run("dyno", func(t *testing.T) {
-		var names []string
-		for k := DynoUnknown; k <= DynoSIGHUP; k++ {
-			names = append(names, k.String())
-		}
-		check(t, names)
-		if DynoStateChanged.String() != "state_changed" || DynoSIGHUP.String() != "sighup" {
-			t.Errorf("dyno names: %v", names)
-		}
-		if got := DynoEventKind(200).String(); got != "unknown" {
-			t.Errorf("out of range: %q", got)
-		}
-	})
-	t.Run("api", func(t *testing.T) {
-		var names []string
-		for k := APIUnknown; k <= APIOther; k++ {
-			names = append(names, k.String())
-		}
-		check(t, names)
-		if APIBuildFailed.String() != "build_failed" || APIStackUpgrade.String() != "stack_upgrade" {
-			t.Errorf("api names: %v", names)
-		}
-		if got := APIEventKind(200).String(); got != "unknown" {
-			t.Errorf("out of range: %q", got)
-		}
-	})
+	kinds := []struct {
+		name       string
+		names      []string // String() of every kind, first to last
+		outOfRange string
+		spot       map[string]string // kind -> name
+	}{
+		{"dyno", kindNames(DynoUnknown, DynoSIGHUP), DynoEventKind(200).String(),
+			map[string]string{DynoStateChanged.String(): "state_changed", DynoSIGHUP.String(): "sighup"}},
+		{"api", kindNames(APIUnknown, APIOther), APIEventKind(200).String(),
+			map[string]string{APIBuildFailed.String(): "build_failed", APIStackUpgrade.String(): "stack_upgrade"}},
+	}
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			check(t, k.names)
+			for got, want := range k.spot {
+				if got != want {
+					t.Errorf("got %q, want %q", got, want)
+				}
+			}
+			if k.outOfRange != "unknown" {
+				t.Errorf("out of range: %q, want unknown", k.outOfRange)
+			}
+		})
+	}
 	t.Run("launch", func(t *testing.T) {
 		want := map[LaunchOutcome]string{LaunchNone: "", LaunchSuccessful: "successful", LaunchCompleted: "completed",
 			LaunchCrashed: "crashed", LaunchStopped: "stopped", LaunchOutcome(200): ""}
@@ -58,4 +56,16 @@ func TestEventKindNamesAreDistinctSnakeCase(t *testing.T) {
 			}
 		}
 	})
+}
+
+// kindNames returns String() of every kind from first to last.
+func kindNames[K interface {
+	~uint8
+	String() string
+}](first, last K) []string {
+	var names []string
+	for k := first; k <= last; k++ {
+		names = append(names, k.String())
+	}
+	return names
 }

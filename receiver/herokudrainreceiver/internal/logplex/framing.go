@@ -67,7 +67,7 @@ func parsePrefix(b []byte) (kind prefixKind, off, n int, detail string) {
 func (s *Scanner) framed(off, n int) {
 	b, atEnd := s.window(off + n + lookahead)
 	if len(b) < off+n {
-		s.resync(off, n, ErrTruncated)
+		s.resync(off, n)
 		return
 	}
 	e := off + n
@@ -78,7 +78,7 @@ func (s *Scanner) framed(off, n int) {
 		ok = s.nextLengthFits(e)
 	}
 	if !ok {
-		s.resync(off, n, ErrLengthMismatch)
+		s.resync(off, n)
 		return
 	}
 	s.emit(off, e, 0, nil, "", n)
@@ -104,72 +104,70 @@ func (s *Scanner) nextLengthFits(e int) bool {
 	return endsWell(b, d+1+n, atEnd)
 }
 
-// searchWindow returns the bytes a resynchronisation may look at, and the
-// exclusive bound for where a found start may lie (the bad frame stays
-// within MaxFrameSize).
-func (s *Scanner) searchWindow(off int) (b []byte, limit int, atEnd bool) {
-	b, atEnd = s.window(off + s.max + lookahead)
-	return b, min(len(b), off+s.max+1), atEnd
+// toNextStart looks for the next plausible frame start within MaxFrameSize
+// after the frame at off. When there is one, the bytes up to it become one bad
+// frame (kind, detail, declared) and found is true. Otherwise it returns the
+// window it searched (from buf[r]), whether the body ends within it, and
+// whether the rest of the body fits in one frame.
+func (s *Scanner) toNextStart(off int, kind error, detail string, declared int) (b []byte, restFits, found bool) {
+	b, atEnd := s.window(off + s.max + lookahead)
+	limit := min(len(b), off+s.max+1) // the bad frame stays within MaxFrameSize
+	if q := findStart(b, off+1, limit, atEnd, true); q >= 0 {
+		s.stats.Resyncs++
+		s.emit(off, q, 0, kind, detail, declared)
+		return nil, false, true
+	}
+	return b, atEnd && len(b)-off <= s.max, false
 }
 
 // resync finds the end of a frame whose declared length n is contradicted
-// by the bytes (kind ErrLengthMismatch) or by the end of the body
-// (ErrTruncated).
-func (s *Scanner) resync(off, n int, kind error) {
-	b, limit, atEnd := s.searchWindow(off)
-	if q := findStart(b, off+1, limit, atEnd, true); q >= 0 {
-		s.stats.Resyncs++
-		s.emit(off, q, 0, ErrLengthMismatch, "next frame found elsewhere", n)
-		return
-	}
-	if len(b)-off <= s.max && atEnd {
+// by the bytes or by the end of the body.
+func (s *Scanner) resync(off, n int) {
+	b, restFits, found := s.toNextStart(off, ErrLengthMismatch, "next frame found elsewhere", n)
+	switch {
+	case found:
+	case restFits:
 		// Nothing follows but this frame's bytes: take them all.
 		if len(b)-off < n {
 			s.emit(off, len(b), 0, ErrTruncated, "", n)
 		} else {
 			s.emit(off, len(b), 0, ErrLengthMismatch, "followed by unframed bytes", n)
 		}
-		return
+	default:
+		// No frame start within MaxFrameSize: honour the declared length and
+		// let the next Scan deal with what follows.
+		s.emit(off, min(off+n, len(b)), 0, ErrLengthMismatch, "followed by unframed bytes", n)
 	}
-	// No frame start within MaxFrameSize: honour the declared length and
-	// let the next Scan deal with what follows.
-	s.emit(off, min(off+n, len(b)), 0, ErrLengthMismatch, "followed by unframed bytes", n)
 }
 
-// oversize handles a valid prefix declaring more than MaxFrameSize.
+// oversize handles a valid prefix declaring more than MaxFrameSize. A frame
+// start inside the window means the length is wrong, not the frame.
 func (s *Scanner) oversize(off, n int) {
-	b, limit, atEnd := s.searchWindow(off)
-	if q := findStart(b, off+1, limit, atEnd, true); q >= 0 {
-		// A frame starts inside the window: the length is wrong, not the frame.
-		s.stats.Resyncs++
-		s.emit(off, q, 0, ErrLengthMismatch, "next frame found elsewhere", n)
-		return
-	}
-	if len(b)-off <= s.max && atEnd {
+	b, restFits, found := s.toNextStart(off, ErrLengthMismatch, "next frame found elsewhere", n)
+	switch {
+	case found:
+	case restFits:
 		s.emit(off, len(b), 0, ErrTruncated, "", n)
-		return
+	default:
+		s.growFull()
+		d := s.discardN(off+s.max, n-s.max)
+		s.setFrame(off, off, off+s.max, d, ErrFrameTooLong, "", n)
 	}
-	s.growFull()
-	d := s.discardN(off+s.max, n-s.max)
-	s.setFrame(off, off, off+s.max, d, ErrFrameTooLong, "", n)
 }
 
 // badPrefix takes everything up to the next plausible frame start.
 func (s *Scanner) badPrefix(off int, detail string) {
-	b, limit, atEnd := s.searchWindow(off)
-	if q := findStart(b, off+1, limit, atEnd, true); q >= 0 {
-		s.stats.Resyncs++
-		s.emit(off, q, 0, ErrBadLength, detail, -1)
-		return
-	}
-	if len(b)-off <= s.max && atEnd {
+	b, restFits, found := s.toNextStart(off, ErrBadLength, detail, -1)
+	switch {
+	case found:
+	case restFits:
 		s.emit(off, len(b), 0, ErrBadLength, detail, -1)
-		return
+	default:
+		s.stats.Resyncs++
+		s.growFull()
+		d := s.discardUntilStart(off + s.max)
+		s.setFrame(off, off, off+s.max, d, ErrBadLength, detail, -1)
 	}
-	s.stats.Resyncs++
-	s.growFull()
-	d := s.discardUntilStart(off + s.max)
-	s.setFrame(off, off, off+s.max, d, ErrBadLength, detail, -1)
 }
 
 // unframed takes a syslog line without a length prefix, up to its LF.
