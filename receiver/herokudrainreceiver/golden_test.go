@@ -24,15 +24,22 @@ var updateGolden = flag.Bool("update", false, "rewrite the golden files under te
 
 // goldenDrains are the drain bodies whose emitted logs are pinned: the
 // repository's sample drains (shared with the e2e tests and the README's
-// curl example) and this package's malformed body.
+// curl example), this package's malformed body, and a body from a sender
+// that is not Logplex (*.syslog: octet-counted RFC 5424 with
+// STRUCTURED-DATA, as log-shuttle or a syslog client sends it).
 func goldenDrains(t *testing.T) []string {
 	t.Helper()
-	shared, err := filepath.Glob(filepath.Join("..", "..", "testdata", "drains", "*.logplex"))
-	require.NoError(t, err)
-	own, err := filepath.Glob(filepath.Join("testdata", "drains", "*.logplex"))
-	require.NoError(t, err)
-	all := append(shared, own...)
-	require.GreaterOrEqual(t, len(all), 4, "drain fixtures are missing")
+	var all []string
+	for _, pattern := range []string{
+		filepath.Join("..", "..", "testdata", "drains", "*.logplex"),
+		filepath.Join("testdata", "drains", "*.logplex"),
+		filepath.Join("testdata", "drains", "*.syslog"),
+	} {
+		found, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		all = append(all, found...)
+	}
+	require.GreaterOrEqual(t, len(all), 5, "drain fixtures are missing")
 	return all
 }
 
@@ -41,13 +48,19 @@ func goldenDrains(t *testing.T) []string {
 // the resource (ObservedTimestamp, the time of receipt, is left out).
 func TestGoldenLogs(t *testing.T) {
 	for _, drain := range goldenDrains(t) {
-		name := strings.TrimSuffix(filepath.Base(drain), ".logplex")
+		name := strings.TrimSuffix(filepath.Base(drain), filepath.Ext(drain))
 		t.Run(name, func(t *testing.T) {
 			body, err := os.ReadFile(drain)
 			require.NoError(t, err)
 			sink := new(consumertest.LogsSink)
 			r := start(t, nil, pipelines{logs: sink})
-			resp := post(t, r.url+"?app=acme-web", string(body), map[string]string{"Logplex-Frame-Id": "golden-" + name})
+			hdr := map[string]string{"Logplex-Frame-Id": "golden-" + name}
+			if filepath.Ext(drain) == ".syslog" {
+				// Not Logplex: no Logplex headers, so SD is looked for.
+				hdr = map[string]string{"User-Agent": "log-shuttle/0.21", "Content-Type": "application/syslog",
+					"Logplex-Frame-Id": "", "Logplex-Drain-Token": ""}
+			}
+			resp := post(t, r.url+"?app=acme-web", string(body), hdr)
 			require.Equal(t, http.StatusOK, resp.StatusCode)
 			require.Len(t, sink.AllLogs(), 1, "one request, one batch")
 			got := sink.AllLogs()[0]
