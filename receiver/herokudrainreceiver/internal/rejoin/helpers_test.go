@@ -8,38 +8,34 @@ import (
 	"unicode/utf8"
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/logplextest"
 )
 
-// The two ways Heroku cuts a long dyno line, reproduced from their public
-// descriptions.
+// The two ways Heroku cuts a long dyno line come from logplextest
+// (ShuttleSplit, LogplexSplit); these render them as syslog messages.
 
-// shuttleCut cuts a dyno line as log-shuttle does: the line as read, with
-// its trailing LF, is cut into 10,000-byte pieces; every piece becomes the
-// message of its own syslog frame, all with the line's timestamp. Only the
-// last piece ends in the LF.
 func shuttleCut(header string, line []byte) []string {
-	var msgs []string
-	for i := 0; i < len(line); i += ShuttleCutSize {
-		end := min(i+ShuttleCutSize, len(line))
-		msgs = append(msgs, header+string(line[i:end]))
-	}
-	return msgs
+	return render(logplextest.ShuttleSplit(base(header), line))
 }
 
-// logplexCut cuts a line so that no syslog message (header included) is
-// longer than Logplex's 10,240 bytes: every piece but the last fills its
-// message to exactly that size, without a trailing LF.
 func logplexCut(header string, line []byte) []string {
-	room := LogplexCutSize - len(header)
-	var msgs []string
-	for i := 0; i < len(line); i += room {
-		end := min(i+room, len(line))
-		msgs = append(msgs, header+string(line[i:end]))
-	}
-	return msgs
+	return render(logplextest.LogplexSplit(base(header), line))
 }
 
-// header is a Logplex header for dyno proc at the given second.
+// base turns a header made by header() back into the message it starts.
+func base(h string) logplextest.Message {
+	return logplextest.Message{PRI: logplextest.PRIApp, Timestamp: strings.Fields(h)[1], AppName: "app", ProcID: strings.Fields(h)[4]}
+}
+
+func render(msgs []logplextest.Message) []string {
+	out := make([]string, len(msgs))
+	for i, m := range msgs {
+		out[i] = string(m.Syslog())
+	}
+	return out
+}
+
+// header is the Logplex header of dyno proc's line at the given second.
 func header(proc string, sec int) string {
 	return fmt.Sprintf("<190>1 2024-03-15T12:00:%02d.123456+00:00 host app %s - ", sec, proc)
 }
@@ -89,23 +85,43 @@ type emitted struct {
 	part Part
 }
 
+// sink records what a Session lets through.
+type sink struct {
+	out  []emitted
+	read int // frames announced to CountRead
+}
+
+func (s *sink) AddPart(f *logplex.Frame, p Part) {
+	if !p.Counted {
+		s.read++
+	}
+	p.Counted = false // the tests compare parts without it
+	s.out = append(s.out, emitted{proc: string(f.ProcID), msg: string(f.Message), part: p})
+}
+
+func (s *sink) CountRead(*logplex.Frame) { s.read++ }
+
 // run feeds a body through a new Session of j and ends it with delivered.
+// Every frame read must be counted once.
 func run(t *testing.T, j *Joiner, token, drainBody string, delivered bool) []emitted {
 	t.Helper()
-	var out []emitted
-	s := j.Begin(token, "", func(f *logplex.Frame, p Part) {
-		out = append(out, emitted{proc: string(f.ProcID), msg: string(f.Message), part: p})
-	})
+	var out sink
+	s := j.Begin(token, "", &out)
 	sc := logplex.NewScanner(strings.NewReader(drainBody), logplex.Options{SD: logplex.SDNone})
+	n := 0
 	for sc.Scan() {
 		s.Add(sc.Frame())
+		n++
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
 	s.End(delivered)
 	s.End(!delivered) // a second End must not change anything
-	return out
+	if out.read != n {
+		t.Errorf("%d frames read, %d counted", n, out.read)
+	}
+	return out.out
 }
 
 // counter counts calls for the Rejoined / GivenUp hooks.

@@ -64,7 +64,8 @@ const maxPendingBytes = 64 << 20
 // Part says where a frame stands in a cut line. The zero Part is an
 // ordinary frame.
 type Part struct {
-	// Pieces is, in ModeRejoin, the number of frames joined into this one.
+	// Pieces is, in ModeRejoin, the number of frames joined into this one
+	// (1 for a piece given up on its own).
 	Pieces int
 	// Incomplete is set, in ModeRejoin, on a line whose remaining pieces
 	// never came (max wait, max size or another line from the dyno first).
@@ -76,11 +77,21 @@ type Part struct {
 	Index int
 	// Last is, in ModeMark, set on the line's last piece.
 	Last bool
+
+	// Counted says the frames this one is made of were announced to
+	// Sink.CountRead already.
+	Counted bool
 }
 
-// Emit receives the frames a Session lets through, in order. f and its
-// slices are only valid during the call.
-type Emit func(f *logplex.Frame, p Part)
+// Sink receives what a Session lets through.
+type Sink interface {
+	// AddPart receives the frames to translate, in order. f and its
+	// slices are only valid during the call.
+	AddPart(f *logplex.Frame, p Part)
+	// CountRead is told of every frame read that goes into a line held
+	// or rejoined, so that the frames read can still be counted.
+	CountRead(f *logplex.Frame)
+}
 
 // Settings configure a Joiner.
 type Settings struct {

@@ -14,7 +14,7 @@ import (
 type Session struct {
 	j     *Joiner
 	drain drain
-	emit  Emit
+	sink  Sink
 	now   time.Time
 
 	open  []*line // lines open in this request, the ones taken from j first
@@ -27,11 +27,11 @@ type Session struct {
 }
 
 // Begin starts a request from the drain with this token and ?app=. Frames
-// go to emit. It takes the drain's open lines from j, so that the request
+// go to sink. It takes the drain's open lines from j, so that the request
 // can continue them. A nil Joiner gives a Session that lets every frame
 // through.
-func (j *Joiner) Begin(token, app string, emit Emit) *Session {
-	s := &Session{j: j, drain: drain{token, app}, emit: emit}
+func (j *Joiner) Begin(token, app string, sink Sink) *Session {
+	s := &Session{j: j, drain: drain{token, app}, sink: sink}
 	if j == nil {
 		return s
 	}
@@ -53,13 +53,13 @@ func (j *Joiner) Begin(token, app string, emit Emit) *Session {
 
 // Add passes f on, holds it as a piece of a line, or completes a line.
 func (s *Session) Add(f *logplex.Frame) {
-	if s.j == nil || !joinable(f) {
-		s.emit(f, Part{})
+	if s.j == nil || !joinable(f) || len(s.open) == 0 && !isCut(f) {
+		s.sink.AddPart(f, Part{}) // the common case: no line is open
 		return
 	}
-	if len(s.open) == 0 && !isCut(f) {
-		s.emit(f, Part{}) // the common case: no line is open
-		return
+	if s.j.set.Mode == ModeRejoin {
+		// Whatever comes of f below, it was read here.
+		s.sink.CountRead(f)
 	}
 	i := s.find(f)
 	if i >= 0 && !f.Timestamp.Equal(s.open[i].stamp) {
@@ -75,8 +75,17 @@ func (s *Session) Add(f *logplex.Frame) {
 	case cut:
 		s.start(f)
 	default:
-		s.emit(f, Part{})
+		s.pass(f)
 	}
+}
+
+// pass lets f through as an ordinary frame.
+func (s *Session) pass(f *logplex.Frame) { s.out(f, Part{}) }
+
+// out hands f to the sink, saying whether its frames were counted.
+func (s *Session) out(f *logplex.Frame, p Part) {
+	p.Counted = s.j.set.Mode == ModeRejoin
+	s.sink.AddPart(f, p)
 }
 
 // End settles the request: delivered keeps the lines still open for the
@@ -190,7 +199,7 @@ func (s *Session) next(i int, f *logplex.Frame, cut bool) {
 	}
 	whole := *l.header
 	whole.Message = l.buf
-	s.emit(&whole, Part{Pieces: l.pieces})
+	s.out(&whole, Part{Pieces: l.pieces})
 	s.close(i)
 	s.rejoined++
 }
@@ -203,7 +212,7 @@ func (s *Session) overflow(i int, f *logplex.Frame, cut bool) {
 	if !l.overflow {
 		l.pieces--
 		if g, p, ok := s.j.givenUp(l); ok {
-			s.emit(g, p)
+			s.out(g, p)
 		}
 		s.givenUp++
 		s.held -= l.size()
@@ -218,7 +227,7 @@ func (s *Session) overflow(i int, f *logplex.Frame, cut bool) {
 // giveUp emits open line i as far as it got and closes it.
 func (s *Session) giveUp(i int) {
 	if f, p, ok := s.j.givenUp(s.open[i]); ok {
-		s.emit(f, p)
+		s.out(f, p)
 	}
 	if !s.open[i].overflow {
 		s.givenUp++ // an overflowed line was counted when it overflowed
@@ -235,7 +244,7 @@ func (s *Session) close(i int) {
 func (s *Session) emitAs(f *logplex.Frame, msg []byte, p Part) {
 	g := *f
 	g.Message = msg
-	s.emit(&g, p)
+	s.out(&g, p)
 }
 
 // cloneHeader copies the header fields of f that a record uses, so that

@@ -26,14 +26,19 @@ const (
 )
 
 // AddPart translates f as Add does and says on its record where it stands
-// in a cut line. It has the signature of rejoin.Emit.
+// in a cut line. With rejoin.Session, Batch is its rejoin.Sink.
 func (b *Batch) AddPart(f *logplex.Frame, p rejoin.Part) {
+	counts := b.counts
 	b.Add(f)
-	if p == (rejoin.Part{}) || !b.set.Logs {
+	if p.Counted {
+		// CountRead counted the frames it is made of.
+		b.counts.Frames, b.counts.Malformed = counts.Frames, counts.Malformed
+	}
+	if !b.set.Logs {
 		return
 	}
 	attrs := b.records.At(b.records.Len() - 1).Attributes()
-	if p.Pieces > 0 {
+	if p.Pieces > 1 || p.Incomplete {
 		attrs.PutInt(AttrSplitPieces, int64(p.Pieces))
 	}
 	if p.Incomplete {
@@ -45,5 +50,14 @@ func (b *Batch) AddPart(f *logplex.Frame, p rejoin.Part) {
 		if p.Last {
 			attrs.PutBool(AttrSplitLast, true)
 		}
+	}
+}
+
+// CountRead counts a frame that was read but reaches the batch, if at all,
+// as part of a rejoined line.
+func (b *Batch) CountRead(f *logplex.Frame) {
+	b.counts.Frames++
+	if f.Err != nil {
+		b.counts.Malformed++
 	}
 }
