@@ -39,7 +39,7 @@ type drainReceiver struct {
 	auth    *authenticator
 	seen    *dedupe.Cache
 	dynos   *translate.DynoTracker
-	splits  *splitLines // lines Heroku cut into several frames
+	splits  *splitLines
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
 	server   *http.Server
