@@ -20,10 +20,10 @@ func TestLogplexErrors(t *testing.T) {
 			severity: plog.SeverityNumberWarn,
 		},
 		{
-			name: "L12 from log-shuttle",
+			name: "L12 from log-shuttle is heroku.component log-shuttle, as the docs say",
 			line: "<172>1 2024-03-15T09:26:53.589793+00:00 host app log-shuttle - Error L12: 222 messages dropped since 2024-03-15T09:20:00.000000+00:00.",
 			want: map[string]any{
-				AttrComponent: "logplex", AttrErrorCode: "L12", AttrErrorDescription: "Local buffer overflow",
+				AttrComponent: "log-shuttle", AttrErrorCode: "L12", AttrErrorDescription: "Local buffer overflow",
 				AttrDropped: 222, AttrDroppedSince: "2024-03-15T09:20:00.000000+00:00",
 			},
 			event:    "heroku.logplex.error",
