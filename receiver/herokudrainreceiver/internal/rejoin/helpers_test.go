@@ -127,6 +127,13 @@ func run(t *testing.T, j *Joiner, token, drainBody string, delivered bool) []emi
 // counter counts calls for the Rejoined / GivenUp hooks.
 type counter struct{ rejoined, givenUp int64 }
 
+// fixture returns a Joiner for mode at t0, the clock it reads and its
+// counters.
+func fixture(mode Mode) (*Joiner, *time.Time, *counter) {
+	now, c := t0, &counter{}
+	return newJoiner(mode, &now, c), &now, c
+}
+
 // newJoiner returns a Joiner whose clock the test sets through *now.
 func newJoiner(mode Mode, now *time.Time, c *counter) *Joiner {
 	return New(Settings{
@@ -137,4 +144,13 @@ func newJoiner(mode Mode, now *time.Time, c *counter) *Joiner {
 		GivenUp:      func(n int64) { c.givenUp += n },
 		Now:          func() time.Time { return *now },
 	})
+}
+
+// only returns the one frame out holds, failing the test if there are more.
+func only(t *testing.T, out []emitted) emitted {
+	t.Helper()
+	if len(out) != 1 {
+		t.Fatalf("%d frames came out, want 1", len(out))
+	}
+	return out[0]
 }

@@ -50,21 +50,16 @@ func TestLinesCutByHerokuComeOutWhole(t *testing.T) {
 		line := longLine(t, 25_000, tc.cut)
 		want := strings.TrimSuffix(string(line), "\n")
 		t.Run(tc.name+" gives one readable record", func(t *testing.T) {
-			var now = t0
-			var c counter
-			j := newJoiner(ModeRejoin, &now, &c)
-			out := run(t, j, token, body(tc.cut(header("web.1", 1), line)), true)
-			require.Len(t, out, 1)
-			assert.Equal(t, want, out[0].msg)
-			assert.True(t, utf8.ValidString(out[0].msg))
-			assert.Equal(t, Part{Pieces: tc.pieces}, out[0].part)
-			assert.Equal(t, counter{rejoined: 1}, c)
+			j, _, c := fixture(ModeRejoin)
+			got := only(t, run(t, j, token, body(tc.cut(header("web.1", 1), line)), true))
+			assert.Equal(t, want, got.msg)
+			assert.True(t, utf8.ValidString(got.msg))
+			assert.Equal(t, Part{Pieces: tc.pieces}, got.part)
+			assert.Equal(t, counter{rejoined: 1}, *c)
 			assert.Zero(t, j.Pending())
 		})
 		t.Run(tc.name+" with other dynos' lines in between", func(t *testing.T) {
-			var now = t0
-			var c counter
-			j := newJoiner(ModeRejoin, &now, &c)
+			j, _, c := fixture(ModeRejoin)
 			pieces := tc.cut(header("web.1", 1), line)
 			worker := tc.cut(header("worker.1", 1), line)
 			out := run(t, j, token, body(pieces[:1], worker[:1], other, pieces[1:2], worker[1:], pieces[2:]), true)
@@ -85,21 +80,15 @@ func TestLinesCutAcrossRequests(t *testing.T) {
 	pieces := shuttleCut(header("web.1", 1), line)
 
 	t.Run("the rest of a line in the drain's next request completes it", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, now, c := fixture(ModeRejoin)
 		assert.Empty(t, run(t, j, token, body(pieces[:2]), true))
 		assert.Equal(t, 1, j.Pending())
-		now = now.Add(time.Second)
-		out := run(t, j, token, body(pieces[2:]), true)
-		require.Len(t, out, 1)
-		assert.Equal(t, want, out[0].msg)
-		assert.Equal(t, counter{rejoined: 1}, c)
+		*now = now.Add(time.Second)
+		assert.Equal(t, want, only(t, run(t, j, token, body(pieces[2:]), true)).msg)
+		assert.Equal(t, counter{rejoined: 1}, *c)
 	})
 	t.Run("another drain's request does not continue it", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, _, _ := fixture(ModeRejoin)
 		run(t, j, token, body(pieces[:2]), true)
 		out := run(t, j, "d.00000000-0000-0000-0000-000000000000", body(pieces[2:]), true)
 		require.Len(t, out, 1)
@@ -107,23 +96,17 @@ func TestLinesCutAcrossRequests(t *testing.T) {
 		assert.Equal(t, 1, j.Pending())
 	})
 	t.Run("a refused request is retried with the line still open", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, _, c := fixture(ModeRejoin)
 		run(t, j, token, body(pieces[:1]), true)
 		refused := run(t, j, token, body(pieces[1:]), false)
 		require.Len(t, refused, 1, "the refused attempt built the whole line")
 		assert.Zero(t, c.rejoined, "nothing counted for a refused request")
 		assert.Equal(t, 1, j.Pending(), "the open line is back")
-		retried := run(t, j, token, body(pieces[1:]), true)
-		require.Len(t, retried, 1)
-		assert.Equal(t, want, retried[0].msg)
-		assert.Equal(t, counter{rejoined: 1}, c)
+		assert.Equal(t, want, only(t, run(t, j, token, body(pieces[1:]), true)).msg)
+		assert.Equal(t, counter{rejoined: 1}, *c)
 	})
 	t.Run("pieces that never come are given up after max_wait, without a cut character", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, now, c := fixture(ModeRejoin)
 		run(t, j, token, body(pieces[:2]), true)
 		assert.Empty(t, j.Expire(now.Add(4*time.Second), false), "still within max_wait")
 		exp := j.Expire(now.Add(5*time.Second), false)
@@ -135,16 +118,14 @@ func TestLinesCutAcrossRequests(t *testing.T) {
 		assert.True(t, strings.HasPrefix(want, msg))
 		assert.Greater(t, len(msg), 2*ShuttleCutSize-utf8.UTFMax)
 		assert.Equal(t, "web.1", string(exp[0].Frame.ProcID))
-		assert.Equal(t, counter{givenUp: 1}, c)
+		assert.Equal(t, counter{givenUp: 1}, *c)
 		assert.Zero(t, j.Pending())
 	})
 	t.Run("shutdown gives up every open line", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, now, _ := fixture(ModeRejoin)
 		run(t, j, token, body(pieces[:1]), true)
 		run(t, j, "d.00000000-0000-0000-0000-000000000000", body(shuttleCut(header("web.2", 1), line)[:1]), true)
-		assert.Len(t, j.Expire(now, true), 2)
+		assert.Len(t, j.Expire(*now, true), 2)
 		assert.Zero(t, j.Pending())
 	})
 }
@@ -155,20 +136,17 @@ func TestLinesThatCannotBeRejoined(t *testing.T) {
 	next := header("web.1", 2) + "the next line\n"
 
 	t.Run("a new line from the dyno gives up the open one and comes after it", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, _, c := fixture(ModeRejoin)
 		out := run(t, j, token, body(pieces[:2], []string{next}), true)
 		require.Len(t, out, 2)
 		assert.Equal(t, Part{Pieces: 2, Incomplete: true}, out[0].part)
 		assert.True(t, utf8.ValidString(out[0].msg))
 		assert.Equal(t, "the next line", out[1].msg)
 		assert.Equal(t, Part{}, out[1].part)
-		assert.Equal(t, counter{givenUp: 1}, c)
+		assert.Equal(t, counter{givenUp: 1}, *c)
 	})
 	t.Run("a line longer than max_line_bytes comes out in readable pieces", func(t *testing.T) {
-		now := t0
-		var c counter
+		now, c := t0, &counter{}
 		j := New(Settings{Mode: ModeRejoin, MaxLineBytes: 15_000, MaxWait: time.Second,
 			GivenUp: func(n int64) { c.givenUp += n }, Rejoined: func(n int64) { c.rejoined += n }, Now: func() time.Time { return now }})
 		out := run(t, j, token, body(pieces), true)
@@ -180,22 +158,18 @@ func TestLinesThatCannotBeRejoined(t *testing.T) {
 			joined += e.msg
 		}
 		assert.InDelta(t, len(line)-1, len(joined), 2*utf8.UTFMax, "at most the cut characters are lost")
-		assert.Equal(t, counter{givenUp: 1}, c, "one line given up")
+		assert.Equal(t, counter{givenUp: 1}, *c, "one line given up")
 		assert.Zero(t, j.Pending())
 	})
 	t.Run("a frame at the cut size that ends in LF is a whole line", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, _, _ := fixture(ModeRejoin)
 		msg := header("web.1", 1) + strings.Repeat("x", ShuttleCutSize-1) + "\n"
 		out := run(t, j, token, body([]string{msg}), true)
 		require.Len(t, out, 1)
 		assert.Equal(t, Part{}, out[0].part)
 	})
 	t.Run("a line of exactly 10,000 bytes and its LF is rejoined from a piece and an empty last piece", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, _, _ := fixture(ModeRejoin)
 		exact := []byte(strings.Repeat("y", ShuttleCutSize) + "\n")
 		out := run(t, j, token, body(shuttleCut(header("web.1", 1), exact)), true)
 		require.Len(t, out, 1)
@@ -203,9 +177,7 @@ func TestLinesThatCannotBeRejoined(t *testing.T) {
 		assert.Equal(t, Part{Pieces: 2}, out[0].part)
 	})
 	t.Run("frames whose header did not parse pass through", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeRejoin, &now, &c)
+		j, _, _ := fixture(ModeRejoin)
 		out := run(t, j, token, "14 not a syslog\n", true)
 		require.Len(t, out, 1)
 		assert.Equal(t, Part{}, out[0].part)
@@ -218,9 +190,7 @@ func TestMarkedPieces(t *testing.T) {
 	pieces := shuttleCut(header("web.1", 1), line)
 
 	t.Run("every piece is marked, readable, and together they are the line", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeMark, &now, &c)
+		j, _, c := fixture(ModeMark)
 		first := run(t, j, token, body(pieces[:2]), true)
 		rest := run(t, j, token, body(pieces[2:]), true)
 		out := append(first, rest...)
@@ -235,19 +205,15 @@ func TestMarkedPieces(t *testing.T) {
 		}
 		assert.Len(t, out[0].part.ID, 16)
 		assert.Equal(t, want, joined, "a cut character moves whole to the next piece")
-		assert.Equal(t, counter{rejoined: 1}, c)
+		assert.Equal(t, counter{rejoined: 1}, *c)
 	})
 	t.Run("a retried request marks its pieces with the same id", func(t *testing.T) {
-		now := t0
-		var c counter
-		a := run(t, newJoiner(ModeMark, &now, &c), token, body(pieces), true)
-		b := run(t, newJoiner(ModeMark, &now, &c), token, body(pieces), true)
+		a := run(t, newJoiner(ModeMark, &t0, &counter{}), token, body(pieces), true)
+		b := run(t, newJoiner(ModeMark, &t0, &counter{}), token, body(pieces), true)
 		assert.Equal(t, a, b)
 	})
 	t.Run("an expired marked line has nothing left to emit but is counted", func(t *testing.T) {
-		now := t0
-		var c counter
-		j := newJoiner(ModeMark, &now, &c)
+		j, now, c := fixture(ModeMark)
 		run(t, j, token, body(pieces[:1]), true)
 		assert.Empty(t, j.Expire(now.Add(time.Minute), false))
 		assert.Equal(t, int64(1), c.givenUp)
