@@ -35,6 +35,9 @@ func TestLoadConfig(t *testing.T) {
 	dedupeOff := createDefaultConfig().(*Config)
 	dedupeOff.Dedupe = DedupeConfig{}
 
+	splitOff := createDefaultConfig().(*Config)
+	splitOff.SplitLines = SplitLinesConfig{Mode: "off"}
+
 	readmeTLS := createDefaultConfig().(*Config)
 	readmeTLS.NetAddr.Endpoint = "0.0.0.0:8443"
 	readmeTLS.TLS = configoptional.Some(configtls.ServerConfig{Config: configtls.Config{
@@ -57,6 +60,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "", expected: createDefaultConfig().(*Config)},
 		{name: "custom", expected: custom},
 		{name: "dedupe_off", expected: dedupeOff},
+		{name: "split_lines_off", expected: splitOff},
 		{name: "readme_tls", expected: readmeTLS},
 		{name: "readme_shuttle", expected: readmeShuttle},
 		{name: "path_without_slash", err: `path "logs" must start with "/" (the path of the drain URL, e.g. /logs)`},
@@ -72,6 +76,9 @@ func TestLoadConfig(t *testing.T) {
 		{name: "duplicate_credential", err: `basic_auth[1]: duplicate credential for "drain"; remove one of the entries`},
 		{name: "bad_drain_token", err: "drain_tokens[1]: \"fc6b856b-3332-4546-93de-7d0ee272c3bd\" does not look like d.<uuid>; copy \"token\" from `heroku drains --json -a APP`"},
 		{name: "dedupe_ttl_zero", err: "dedupe.ttl 0s must be positive (Logplex retries within seconds; e.g. 10m)"},
+		{name: "split_lines_unknown_mode", err: `split_lines.mode "join" is not one of rejoin, mark, off (default rejoin)`},
+		{name: "split_lines_line_too_short", err: "split_lines.max_line_bytes 100 is out of range: use 10240 to 16777216 (default 1048576)"},
+		{name: "split_lines_wait_too_long", err: "split_lines.max_wait 2m0s must be above 0 and at most 1m0s (default 5s)"},
 		{name: "dedupe_no_entries", err: "dedupe.max_entries 0 must be positive (e.g. 100000)"},
 		{name: "several", err: `path "logs" must start with "/" (the path of the drain URL, e.g. /logs)` + "\n" +
 			`structured_data "json" is not one of auto, none, rfc5424 (use auto, the default, unless every sender writes STRUCTURED-DATA: rfc5424, or none does: none)` + "\n" +

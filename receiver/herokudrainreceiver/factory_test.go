@@ -32,6 +32,7 @@ func TestDefaultConfigIsTheDocumentedOneAndValid(t *testing.T) {
 	assert.Empty(t, cfg.BasicAuth)
 	assert.Empty(t, cfg.DrainTokens)
 	assert.Equal(t, DedupeConfig{Enabled: true, TTL: 10 * time.Minute, MaxEntries: 100_000}, cfg.Dedupe)
+	assert.Equal(t, SplitLinesConfig{Mode: "rejoin", MaxLineBytes: 1 << 20, MaxWait: 5 * time.Second}, cfg.SplitLines)
 	assert.False(t, cfg.RouterMetricsURLPath)
 	assert.Equal(t, metadata.DefaultMetricsBuilderConfig(), cfg.MetricsBuilderConfig)
 }

@@ -82,8 +82,6 @@ const (
 	AttrDropped      = "heroku.logplex.dropped" // int
 	AttrDroppedSince = "heroku.logplex.since"
 
-	// AttrDirection tells read from write IOPS of an add-on.
-	AttrDirection = "disk.io.direction"
 	// AttrL2metSource is the source= of an l2met line.
 	AttrL2metSource = "heroku.source"
 )
