@@ -149,6 +149,9 @@ func (b *Batch) addRouter(r *heroku.Router) {
 	b.hist.key = key
 
 	observe := func(def *histogramDef, v float64) {
+		if b.set.DisabledHistograms[def.name] {
+			return
+		}
 		b.hist.key = append(b.hist.key[:len(key)], def.name...)
 		s, ok := b.hist.lookup()
 		if !ok {
