@@ -67,6 +67,9 @@ type Config struct {
 	// default: every distinct path would be a new series.
 	RouterMetricsURLPath bool `mapstructure:"router_metrics_url_path"`
 
+	// MetricsAggregationConfig: temporality, flush interval, expiry, caps.
+	MetricsAggregationConfig `mapstructure:",squash"`
+
 	metadata.MetricsBuilderConfig `mapstructure:",squash"`
 
 	// prevent unkeyed literal initialization
@@ -143,5 +146,6 @@ func (cfg *Config) Validate() error {
 		}
 	}
 	errs = append(errs, cfg.SplitLines.validate())
+	errs = append(errs, cfg.MetricsAggregationConfig.validate())
 	return errors.Join(errs...)
 }
