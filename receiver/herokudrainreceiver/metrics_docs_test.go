@@ -49,7 +49,7 @@ func TestDocsListTheDeclaredHistograms(t *testing.T) {
 	begin, end := strings.Index(doc, histogramBegin), strings.Index(doc, histogramEnd)
 	require.True(t, begin >= 0 && end > begin, "docs/metrics.md lost its generated-section markers")
 	want := doc[:begin+len(histogramBegin)] + histogramTable() + doc[end:]
-	if updateGolden() {
+	if *updateGolden {
 		require.NoError(t, os.WriteFile(metricsDoc, []byte(want), 0o600))
 		doc = want
 	}
@@ -62,7 +62,7 @@ func TestDocsListTheDeclaredHistograms(t *testing.T) {
 // histogram table, with the declared type and unit; the rest are app
 // metrics named by the data.
 func TestEmittedMetricsAreDeclared(t *testing.T) {
-	md, err := golden.ReadMetrics(filepath.Join("testdata", "metrics", "sample.yaml"))
+	md, err := golden.ReadMetrics(filepath.Join("testdata", "golden", "sample.metrics.yaml"))
 	require.NoError(t, err)
 	docs, err := os.ReadFile("documentation.md")
 	require.NoError(t, err)

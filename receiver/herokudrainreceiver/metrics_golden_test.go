@@ -1,7 +1,6 @@
 package herokudrainreceiver
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,22 +11,9 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 )
 
-// Golden files are rewritten with `go test -run Golden -update`. Another
-// golden test of this package may define the flag first.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/ with what the code emits now")
-	}
-}
-
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 // TestMetricsGolden posts the sample drain and compares the first flush
 // (zero start points of new cumulative series included) with
-// testdata/metrics/sample.yaml. Only the times change between runs.
+// testdata/golden/sample.metrics.yaml. Only the times change between runs.
 func TestMetricsGolden(t *testing.T) {
 	body, err := os.ReadFile(filepath.Join("..", "..", "testdata", "drains", "sample.logplex"))
 	require.NoError(t, err)
@@ -38,8 +24,8 @@ func TestMetricsGolden(t *testing.T) {
 	require.Len(t, sink.AllMetrics(), 1)
 	got := sink.AllMetrics()[0]
 
-	path := filepath.Join("testdata", "metrics", "sample.yaml")
-	if updateGolden() {
+	path := filepath.Join("testdata", "golden", "sample.metrics.yaml")
+	if *updateGolden {
 		require.NoError(t, golden.WriteMetrics(t, path, got))
 	}
 	want, err := golden.ReadMetrics(path)
