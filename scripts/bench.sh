@@ -10,7 +10,9 @@
 #   3. end to end over loopback HTTP (bench/cmd/drainload): the otelcol-heroku
 #      binary (herokudrain -> nop, logs + metrics pipelines, GOMAXPROCS=1)
 #      beside a bare net/http read-and-discard floor, interleaved rounds;
-#   4. scaling: 1, 8, 64 connections; 1, 100, 10000 drain tokens/dynos.
+#   4. scaling: 1, 8, 64 connections; 1, 100, 10000 drain tokens/dynos;
+#   and the root module's other ours-vs-naive pairs (scanner vs line
+#   splitting, batch vs a naive receiver, sample parsing vs strconv).
 #
 # Raw `go test -bench` and drainload outputs land in bench/out/ (gitignored)
 # in Go benchmark format; compare two runs with benchstat, e.g.
@@ -36,6 +38,31 @@ echo "== Go benchmarks (-cpu 1 -benchtime $benchtime -count $count)"
 (cd bench && "$go" test -run '^$' -bench 'BenchmarkFraming' -cpu 1 -benchtime "$benchtime" -count "$count" -benchmem ./framing) >"$out/go-peers.txt"
 cat "$out/go-ours.txt" "$out/go-peers.txt" >"$out/go.txt"
 (cd bench && "$go" run ./cmd/benchtable "out/go.txt")
+
+# The root module's other baseline pairs (ours vs the naive way, same run):
+# time per op as "ours/baseline", so 1.0 means as fast as the naive approach.
+echo
+echo "== baseline pairs (ns/op ours / ns/op baseline; allocs/op ours vs baseline)"
+"$go" test -run '^$' -bench '^(BenchmarkScanner|BenchmarkBaselineSplitLines|BenchmarkBatchLogs|BenchmarkBatchBoth|BenchmarkBaselineNaiveLogs|BenchmarkParseSample)$' \
+	-benchtime "$benchtime" -count "$count" -benchmem ./receiver/herokudrainreceiver/internal/logplex \
+	./receiver/herokudrainreceiver/internal/translate ./receiver/herokudrainreceiver/internal/heroku >"$out/go-pairs.txt"
+awk '
+	/^Benchmark/ {
+		name = $1; sub(/-[0-9]+$/, "", name)
+		for (i = 2; i < NF; i++) {
+			if ($(i+1) == "ns/op") ns[name] = $i
+			if ($(i+1) == "allocs/op") allocs[name] = $i
+		}
+	}
+	END {
+		n = split("BenchmarkScanner:BenchmarkBaselineSplitLines BenchmarkBatchLogs:BenchmarkBaselineNaiveLogs BenchmarkBatchBoth:BenchmarkBaselineNaiveLogs BenchmarkParseSample/own:BenchmarkParseSample/strconv", pairs, " ")
+		for (p = 1; p <= n; p++) {
+			split(pairs[p], ab, ":")
+			if ((ab[1] in ns) && (ab[2] in ns) && ns[ab[2]] > 0)
+				printf "  %-28s vs %-30s %6.2fx time   allocs/op %s vs %s\n", ab[1], ab[2], ns[ab[1]] / ns[ab[2]], allocs[ab[1]], allocs[ab[2]]
+		}
+	}' "$out/go-pairs.txt"
+echo
 
 bin="${OTELCOL_HEROKU_BIN:-}"
 if [ -z "$bin" ] && [ -x dist/otelcol-heroku ]; then bin="$PWD/dist/otelcol-heroku"; fi

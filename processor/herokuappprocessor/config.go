@@ -8,12 +8,9 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/confmap"
-)
 
-// drainTokenAttribute is the resource attribute on which the herokudrain
-// receiver puts the Logplex-Drain-Token header value. Keep it in sync with
-// the receiver.
-const drainTokenAttribute = "heroku.drain.token"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
+)
 
 // UnknownAction says what happens to a resource whose drain token is missing
 // or not listed in Config.Apps.
@@ -40,13 +37,9 @@ type Config struct {
 
 var _ confmap.Validator = (*Config)(nil)
 
-var (
-	// Logplex drain tokens: "d." followed by a UUID; hex is case-insensitive.
-	drainTokenRE = regexp.MustCompile(`^d\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	// Heroku app names: 3-30 characters, lowercase letters, digits and
-	// dashes, starting with a letter and ending with a letter or digit.
-	appNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,28}[a-z0-9]$`)
-)
+// Heroku app names: 3-30 characters, lowercase letters, digits and dashes,
+// starting with a letter and ending with a letter or digit.
+var appNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,28}[a-z0-9]$`)
 
 const tokenHint = `drain token must look like d.<uuid> (run "heroku drains --json -a APP" and copy "token")`
 
@@ -75,10 +68,10 @@ func (c *Config) Validate() error {
 	seen := make(map[string]string, len(tokens)) // normalized token -> token as written
 	for _, tok := range tokens {
 		app := c.Apps[tok]
-		if !drainTokenRE.MatchString(tok) {
+		if !draintoken.Valid(tok) {
 			errs = append(errs, fmt.Errorf("apps: %q: %s", tok, tokenHint))
 		} else {
-			norm := strings.ToLower(tok)
+			norm := draintoken.Normalize(tok)
 			if prev, ok := seen[norm]; ok {
 				errs = append(errs, fmt.Errorf("apps: %q and %q are the same drain token (tokens are case-insensitive); keep only one", prev, tok))
 			}
@@ -98,7 +91,7 @@ func (c *Config) Validate() error {
 func (c *Config) normalizedApps() map[string]string {
 	m := make(map[string]string, len(c.Apps))
 	for tok, app := range c.Apps {
-		m[strings.ToLower(tok)] = app
+		m[draintoken.Normalize(tok)] = app
 	}
 	return m
 }

@@ -2,7 +2,6 @@ package herokuappprocessor // import "github.com/herokudrain/herokudrain/process
 
 import (
 	"context"
-	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -12,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
 
 var serviceNameKey = string(semconv.ServiceNameKey)
@@ -44,12 +44,12 @@ type batchStats struct {
 // apply sets service.name on res if its drain token is mapped. It reports
 // whether the resource should be kept.
 func (p *appProcessor) apply(res pcommon.Resource, st *batchStats) bool {
-	v, ok := res.Attributes().Get(drainTokenAttribute)
+	v, ok := res.Attributes().Get(draintoken.AttributeKey)
 	if !ok || v.Type() != pcommon.ValueTypeStr || v.Str() == "" {
 		st.missing++
 		return !p.drop
 	}
-	app, ok := p.apps[strings.ToLower(v.Str())]
+	app, ok := p.apps[draintoken.Normalize(v.Str())]
 	if !ok {
 		st.unknown++
 		return !p.drop
@@ -108,7 +108,7 @@ func (p *appProcessor) report(ctx context.Context, signal string, st *batchStats
 	if (st.missing > 0 || st.unknown > 0) && p.logger.Core().Enabled(zap.DebugLevel) {
 		p.logger.Debug("resources with a missing or unknown drain token",
 			zap.String("signal", signal),
-			zap.String("attribute", drainTokenAttribute),
+			zap.String("attribute", draintoken.AttributeKey),
 			zap.Int64("missing", st.missing),
 			zap.Int64("unknown", st.unknown),
 			zap.Bool("dropped", p.drop),

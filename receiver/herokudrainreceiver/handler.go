@@ -15,6 +15,7 @@ import (
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/rejoin"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 )
 
@@ -107,12 +108,18 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		ScopeVersion:         r.set.BuildInfo.Version,
 		RouterMetricsURLPath: r.cfg.RouterMetricsURLPath,
 		Dynos:                r.dynos,
+		RequestIDs:           r.metrics.requestIDs,
+		URLPaths:             r.metrics.urlPaths,
+		ExponentialMeasures:  r.cfg.MeasureHistogram == HistogramExponential,
+		DisabledHistograms:   r.metrics.disabledHistograms,
 	}, translate.Resource{
 		DrainToken: req.Header.Get(headerDrainToken),
 		AppName:    req.URL.Query().Get(appQueryParam),
 	}, observed, min(msgCount, 4096))
 
-	stats, readErr := r.scan(req, batch)
+	split := r.beginSplitLines(req, batch)
+	defer split.End(false) // no-op once settled
+	stats, readErr := r.scan(req, batch, split)
 	r.telemetry.ReceiverHerokudrainBytes.Add(ctx, stats.BytesRead)
 	counts := batch.Counts()
 	r.telemetry.ReceiverHerokudrainFrames.Add(ctx, int64(counts.Frames))
@@ -146,11 +153,11 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		errs = append(errs, err)
 	}
 	if wantMetrics {
-		err := r.consumeMetrics(ctx, batch)
-		metricsClaim(err == nil)
-		errs = append(errs, err)
+		r.addMetrics(ctx, batch)
+		metricsClaim(true)
 	}
 	err := errors.Join(errs...)
+	split.End(err == nil)
 	if err != nil {
 		r.logger.Debug("Pipeline refused a drain request", zap.Error(err), zap.String("frame_id", frameID))
 	} else if counts.LogplexDropped > 0 {
@@ -162,7 +169,7 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 }
 
 // scan reads the body frame by frame into batch.
-func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch) (logplex.Stats, error) {
+func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch, split *rejoin.Session) (logplex.Stats, error) {
 	sd := logplex.SDAuto
 	switch r.cfg.StructuredData {
 	case SDNone:
@@ -177,7 +184,7 @@ func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch) (logplex
 	}
 	s := logplex.NewScanner(req.Body, logplex.Options{MaxFrameSize: r.cfg.MaxFrameSize, SD: sd})
 	for s.Scan() {
-		batch.Add(s.Frame())
+		split.Add(s.Frame()) // to batch, unless held as a piece of a cut line
 	}
 	err := s.Err()
 	var tooLarge *http.MaxBytesError
@@ -199,18 +206,6 @@ func (r *drainReceiver) consumeLogs(ctx context.Context, batch *translate.Batch)
 	ctx = r.obsLogs.StartLogsOp(ctx)
 	err := r.nextLogs.ConsumeLogs(ctx, ld)
 	r.obsLogs.EndLogsOp(ctx, dataFormat, n, err)
-	return err
-}
-
-func (r *drainReceiver) consumeMetrics(ctx context.Context, batch *translate.Batch) error {
-	md := batch.Metrics()
-	n := md.DataPointCount()
-	if n == 0 {
-		return nil
-	}
-	ctx = r.obsMetrics.StartMetricsOp(ctx)
-	err := r.nextMetrics.ConsumeMetrics(ctx, md)
-	r.obsMetrics.EndMetricsOp(ctx, dataFormat, n, err)
 	return err
 }
 

@@ -39,6 +39,8 @@ type drainReceiver struct {
 	auth    *authenticator
 	seen    *dedupe.Cache
 	dynos   *translate.DynoTracker
+	metrics *metricsState
+	splits  *splitLines
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
 	server   *http.Server
@@ -72,9 +74,11 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 		// sees every live dyno at least twice.
 		dynos: translate.NewDynoTracker(time.Minute, 10_000, 10_000),
 	}
+	r.splits = newSplitLines(cfg.SplitLines, tb)
 	if cfg.Dedupe.Enabled {
 		r.seen = dedupe.New(cfg.Dedupe.MaxEntries, cfg.Dedupe.TTL, nil)
 	}
+	r.metrics = newMetricsState(cfg, r.instanceID())
 	r.builder.New = func() any { return metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set) }
 	return r, nil
 }
@@ -100,6 +104,10 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	r.logger.Info("Listening for Logplex drains", zap.String("endpoint", ln.Addr().String()), zap.String("path", r.cfg.Path))
 	r.server = srv
 	r.addr = ln.Addr()
+	r.startSplitLines()
+	if r.nextMetrics != nil {
+		r.startFlushing()
+	}
 	r.serveWG.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
@@ -118,6 +126,8 @@ func (r *drainReceiver) Shutdown(ctx context.Context) error {
 		err = r.server.Shutdown(ctx)
 	}
 	r.serveWG.Wait()
+	r.stopSplitLines()
+	r.stopFlushing(ctx)
 	r.telemetry.Shutdown()
 	return err
 }
