@@ -1,0 +1,59 @@
+package herokudrainreceiver // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver"
+
+import (
+	"context"
+	"errors"
+
+	"go.uber.org/zap"
+
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
+)
+
+// deliver hands the batch to the pipelines that want it, settles each
+// signal's claim with the pipeline's answer, and returns the status for it.
+func (r *drainReceiver) deliver(ctx context.Context, dr *drainRequest) int {
+	var errs []error
+	if dr.logs.want {
+		err := r.consumeLogs(ctx, dr.batch)
+		dr.logs.settle(err == nil)
+		errs = append(errs, err)
+	}
+	if dr.metrics.want {
+		err := r.consumeMetrics(ctx, dr.batch)
+		dr.metrics.settle(err == nil)
+		errs = append(errs, err)
+	}
+	err := errors.Join(errs...)
+	if err != nil {
+		r.logger.Debug("Pipeline refused a drain request", zap.Error(err), zap.String("frame_id", dr.http.Header.Get(headerFrameID)))
+	} else if dropped := dr.batch.Counts().LogplexDropped; dropped > 0 {
+		// Counted once the batch is accepted, so Logplex's retries of it
+		// do not count the same loss again.
+		r.telemetry.ReceiverHerokudrainLogplexDropped.Add(ctx, dropped)
+	}
+	return statusForConsumeError(err)
+}
+
+func (r *drainReceiver) consumeLogs(ctx context.Context, batch *translate.Batch) error {
+	ld := batch.Logs()
+	n := ld.LogRecordCount()
+	if n == 0 {
+		return nil
+	}
+	ctx = r.obsLogs.StartLogsOp(ctx)
+	err := r.nextLogs.ConsumeLogs(ctx, ld)
+	r.obsLogs.EndLogsOp(ctx, dataFormat, n, err)
+	return err
+}
+
+func (r *drainReceiver) consumeMetrics(ctx context.Context, batch *translate.Batch) error {
+	md := batch.Metrics()
+	n := md.DataPointCount()
+	if n == 0 {
+		return nil
+	}
+	ctx = r.obsMetrics.StartMetricsOp(ctx)
+	err := r.nextMetrics.ConsumeMetrics(ctx, md)
+	r.obsMetrics.EndMetricsOp(ctx, dataFormat, n, err)
+	return err
+}
