@@ -2,6 +2,7 @@ package herokudrainreceiver // import "github.com/herokudrain/herokudrain/receiv
 
 import (
 	"net/http"
+	"strings"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -25,5 +26,22 @@ func (r *drainReceiver) admit(w http.ResponseWriter, req *http.Request) (release
 		r.telemetry.ReceiverHerokudrainRequestsRejected.Add(ctx, 1, metric.WithAttributes(attribute.String("reason", "drain_token")))
 		return nil, http.StatusForbidden
 	}
+	r.telemetry.ReceiverHerokudrainRequests.Add(ctx, 1, metric.WithAttributes(attribute.String("sender", senderOf(req))))
 	return func() {}, 0
+}
+
+// senderOf names who posted, from the User-Agent: Logplex, or log-shuttle
+// posting straight to the drain (Shield Private Spaces; it has also been
+// seen as excon, the Ruby HTTP client), or anything else. Every sender is
+// read the same way; the name only feeds the requests counter.
+func senderOf(req *http.Request) string {
+	ua := req.UserAgent()
+	switch {
+	case strings.HasPrefix(ua, "Logplex/"):
+		return "logplex"
+	case strings.HasPrefix(ua, "log-shuttle/"), strings.HasPrefix(ua, "excon/"):
+		return "log-shuttle"
+	default:
+		return "other"
+	}
 }

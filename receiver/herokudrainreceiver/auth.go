@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
+	"strings"
 )
 
 // authenticator checks a request's basic-auth credentials and drain token.
@@ -32,7 +33,7 @@ func newAuthenticator(creds []Credential, tokens []string) *authenticator {
 	if len(tokens) > 0 {
 		a.tokens = make(map[string]struct{}, len(tokens))
 		for _, t := range tokens {
-			a.tokens[t] = struct{}{}
+			a.tokens[strings.ToLower(t)] = struct{}{}
 		}
 	}
 	return a
@@ -55,7 +56,9 @@ func (a *authenticator) check(req *http.Request) authResult {
 		}
 	}
 	if a.tokens != nil {
-		if _, ok := a.tokens[req.Header.Get(headerDrainToken)]; !ok {
+		// Tokens are UUIDs: hex digits match in either case, as in the
+		// herokuapp processor.
+		if _, ok := a.tokens[strings.ToLower(req.Header.Get(headerDrainToken))]; !ok {
 			return authForbidden
 		}
 	}

@@ -57,7 +57,8 @@ type Config struct {
 	BasicAuth []Credential `mapstructure:"basic_auth"`
 	// DrainTokens, when set, is the allowlist of Logplex-Drain-Token values.
 	DrainTokens []string `mapstructure:"drain_tokens"`
-	// Dedupe configures the Logplex-Frame-Id de-duplication cache.
+	// Dedupe configures the de-duplication cache of batch ids
+	// (Logplex-Frame-Id, else log-shuttle's X-Request-Id).
 	Dedupe DedupeConfig `mapstructure:"dedupe"`
 
 	// RouterMetricsURLPath adds url.path to the router histograms. Off by
@@ -80,10 +81,11 @@ type Credential struct {
 type DedupeConfig struct {
 	// Enabled turns de-duplication on (default true).
 	Enabled bool `mapstructure:"enabled"`
-	// TTL is how long an accepted Frame-Id is remembered. Logplex retries
+	// TTL is how long a delivered batch id is remembered. Logplex retries
 	// within seconds; the default of 10 minutes is generous.
 	TTL time.Duration `mapstructure:"ttl"`
-	// MaxEntries bounds the cache; the oldest ids are evicted first.
+	// MaxEntries bounds the cache; the oldest ids are evicted first. Each
+	// id costs at most dedupe.BytesPerEntry (64) bytes.
 	MaxEntries int `mapstructure:"max_entries"`
 }
 

@@ -47,6 +47,7 @@ type testReceiver struct {
 	logs    *consumertest.LogsSink
 	metrics *consumertest.MetricsSink
 	tel     *componenttest.Telemetry
+	rcv     *drainReceiver
 }
 
 type pipelines struct {
@@ -87,7 +88,7 @@ func start(t *testing.T, mod func(*Config), p pipelines) testReceiver {
 		rcv = m.(interface{ Unwrap() *drainReceiver }).Unwrap()
 	}
 	require.NotNil(t, rcv, "test needs at least one pipeline")
-	tr := testReceiver{url: "http://" + rcv.addr.String() + cfg.Path, tel: tel}
+	tr := testReceiver{url: "http://" + rcv.addr.String() + cfg.Path, tel: tel, rcv: rcv}
 	tr.logs, _ = p.logs.(*consumertest.LogsSink)
 	tr.metrics, _ = p.metrics.(*consumertest.MetricsSink)
 	return tr

@@ -27,11 +27,13 @@ type TelemetryBuilder struct {
 	mu                                    sync.Mutex
 	registrations                         []metric.Registration
 	ReceiverHerokudrainBytes              metric.Int64Counter
+	ReceiverHerokudrainDedupeSkipped      metric.Int64Counter
 	ReceiverHerokudrainDuplicates         metric.Int64Counter
 	ReceiverHerokudrainFrames             metric.Int64Counter
 	ReceiverHerokudrainFramesMalformed    metric.Int64Counter
 	ReceiverHerokudrainLogplexDropped     metric.Int64Counter
 	ReceiverHerokudrainMsgCountMismatches metric.Int64Counter
+	ReceiverHerokudrainRequests           metric.Int64Counter
 	ReceiverHerokudrainRequestsRejected   metric.Int64Counter
 }
 
@@ -70,9 +72,15 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("By"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainDedupeSkipped, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_dedupe_skipped",
+		metric.WithDescription("Requests delivered without de-duplication, by reason: no_id (neither Logplex-Frame-Id nor X-Request-Id) or malformed_id (an id that is not 32 hex digits or a UUID; refused so that it cannot fill the cache). [Development]"),
+		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverHerokudrainDuplicates, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_duplicates",
-		metric.WithDescription("Requests whose Logplex-Frame-Id was already delivered (Logplex retries); answered 200 without emitting again. [Development]"),
+		metric.WithDescription("Requests whose batch id (Logplex-Frame-Id, or X-Request-Id from log-shuttle) was already delivered; answered 200 without emitting again. [Development]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)
@@ -97,6 +105,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.ReceiverHerokudrainMsgCountMismatches, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_msg_count_mismatches",
 		metric.WithDescription("Requests whose Logplex-Msg-Count header differs from the frames found in the body (advisory; never rejected). [Development]"),
+		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainRequests, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_requests",
+		metric.WithDescription("Drain requests admitted, by sender from the User-Agent: logplex; log-shuttle (which posts straight to the drain in Shield Private Spaces, also as excon); other. [Development]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)

@@ -37,10 +37,26 @@ func AssertEqualReceiverHerokudrainBytes(t *testing.T, tt *componenttest.Telemet
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
 
+func AssertEqualReceiverHerokudrainDedupeSkipped(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_herokudrain_dedupe_skipped",
+		Description: "Requests delivered without de-duplication, by reason: no_id (neither Logplex-Frame-Id nor X-Request-Id) or malformed_id (an id that is not 32 hex digits or a UUID; refused so that it cannot fill the cache). [Development]",
+		Unit:        "{request}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_herokudrain_dedupe_skipped")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
 func AssertEqualReceiverHerokudrainDuplicates(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_herokudrain_duplicates",
-		Description: "Requests whose Logplex-Frame-Id was already delivered (Logplex retries); answered 200 without emitting again. [Development]",
+		Description: "Requests whose batch id (Logplex-Frame-Id, or X-Request-Id from log-shuttle) was already delivered; answered 200 without emitting again. [Development]",
 		Unit:        "{request}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
@@ -113,6 +129,22 @@ func AssertEqualReceiverHerokudrainMsgCountMismatches(t *testing.T, tt *componen
 		},
 	}
 	got, err := tt.GetMetric("otelcol_receiver_herokudrain_msg_count_mismatches")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualReceiverHerokudrainRequests(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_herokudrain_requests",
+		Description: "Drain requests admitted, by sender from the User-Agent: logplex; log-shuttle (which posts straight to the drain in Shield Private Spaces, also as excon); other. [Development]",
+		Unit:        "{request}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_herokudrain_requests")
 	require.NoError(t, err)
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
