@@ -80,10 +80,10 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 	rb := metadata.NewResourceBuilder(set.ResourceAttributes)
 	rb.SetCloudProvider("heroku")
 	if r.DrainToken != "" {
-		rb.SetHerokuDrainToken(r.DrainToken)
+		rb.SetHerokuDrainToken(validString(r.DrainToken))
 	}
 	if r.AppName != "" {
-		rb.SetServiceName(r.AppName)
+		rb.SetServiceName(validString(r.AppName))
 	}
 	b.res = rb.Emit()
 	if set.Logs {
@@ -234,21 +234,26 @@ var newline = []byte{'\n'}
 // putHeader copies the syslog header fields that were parsed.
 func (b *Batch) putHeader(lr plog.LogRecord, f *logplex.Frame) {
 	attrs := lr.Attributes()
-	if len(f.AppName) > 0 {
-		attrs.PutStr(AttrSyslogAppName, intern(f.AppName))
+	valid := true
+	putField := func(key string, b []byte) {
+		if len(b) > 0 {
+			s, ok := internOK(b)
+			attrs.PutStr(key, s)
+			valid = valid && ok
+		}
 	}
-	if len(f.ProcID) > 0 {
-		attrs.PutStr(AttrSyslogProcID, intern(f.ProcID))
-	}
-	if len(f.MsgID) > 0 {
-		attrs.PutStr(AttrSyslogMsgID, string(f.MsgID))
-	}
+	putField(AttrSyslogAppName, f.AppName)
+	putField(AttrSyslogProcID, f.ProcID)
+	putField(AttrSyslogMsgID, f.MsgID)
 	if f.Priority >= 0 {
 		attrs.PutInt(AttrSyslogFacility, int64(f.Priority>>3))
 		attrs.PutInt(AttrSyslogSeverity, int64(f.Priority&7))
 	}
-	if len(f.SD) > 0 {
-		putStructuredData(attrs, f)
+	if len(f.SD) > 0 && !putStructuredData(attrs, f) {
+		valid = false
+	}
+	if !valid {
+		attrs.PutBool(AttrInvalidUTF8, true)
 	}
 }
 

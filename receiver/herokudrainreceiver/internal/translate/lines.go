@@ -1,6 +1,7 @@
 package translate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 
 import (
+	"unicode/utf8"
 	"unsafe"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -45,6 +46,9 @@ func (b *Batch) putLine(lr plog.LogRecord, l *heroku.Line) {
 	case heroku.KindAppLine:
 		putAppLine(attrs, &s)
 	}
+	if s.invalid {
+		attrs.PutBool(AttrInvalidUTF8, true)
+	}
 }
 
 // putError adds the code attributes of a line with a Heroku error code:
@@ -83,6 +87,8 @@ type lineStrings struct {
 	msg    []byte
 	body   string
 	procID string // the record's syslog.procid, "" if none
+	// invalid is set when a field was not valid UTF-8 (and was replaced).
+	invalid bool
 }
 
 func newLineStrings(lr plog.LogRecord, l *heroku.Line) lineStrings {
@@ -107,11 +113,16 @@ func (s *lineStrings) str(b []byte) string {
 	if s.body != "" {
 		// Address comparison only: no pointer is made from the offset.
 		off := uintptr(unsafe.Pointer(unsafe.SliceData(b))) - uintptr(unsafe.Pointer(unsafe.SliceData(s.msg)))
-		if len(b) <= len(s.msg) && off <= uintptr(len(s.msg)-len(b)) {
-			return s.body[off : int(off)+len(b)]
+		// The body is valid UTF-8, so a substring of it is too when it
+		// starts and ends on character boundaries.
+		if end := int(off) + len(b); len(b) <= len(s.msg) && off <= uintptr(len(s.msg)-len(b)) &&
+			utf8.RuneStart(s.body[off]) && (end == len(s.body) || utf8.RuneStart(s.body[end])) {
+			return s.body[off:end]
 		}
 	}
-	return string(b)
+	str, ok := wireStringOK(b)
+	s.invalid = s.invalid || !ok
+	return str
 }
 
 // putStr adds a string attribute when b is not empty.

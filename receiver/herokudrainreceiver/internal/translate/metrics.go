@@ -62,7 +62,7 @@ func (b *Batch) addRuntime(f *logplex.Frame, s *heroku.RuntimeSample, ts pcommon
 	if len(dyno) == 0 {
 		dyno = f.ProcID // old lines lack source=; the procid is the dyno
 	}
-	name, id := intern(dyno), string(s.DynoID)
+	name, id := intern(dyno), wireString(s.DynoID)
 	b.dynosSeen = append(b.dynosSeen, name)
 	mb := b.set.Builder
 	for m := heroku.RuntimeMetric(0); m < heroku.NumRuntimeMetrics; m++ {
@@ -144,7 +144,7 @@ func (b *Batch) addRouter(r *heroku.Router) {
 			a := s.attrs
 			a.PutStr(attrHTTPMethod, method)
 			if !methodKnown {
-				a.PutStr(attrHTTPMethodOrig, string(r.Method))
+				a.PutStr(attrHTTPMethodOrig, wireString(r.Method))
 			}
 			if r.HasStatus {
 				a.PutInt(attrHTTPStatus, int64(r.Status))
@@ -162,7 +162,7 @@ func (b *Batch) addRouter(r *heroku.Router) {
 				a.PutStr(attrNetProtoVersion, protoVersion)
 			}
 			if withPath {
-				a.PutStr(attrURLPath, string(r.Path))
+				a.PutStr(attrURLPath, wireString(r.Path))
 			}
 		}
 		s.observe(v)
@@ -201,7 +201,7 @@ func (b *Batch) addDynoEvent(procID []byte, ev *heroku.DynoEvent) {
 
 func (b *Batch) addAPIEvent(ev *heroku.APIEvent, ts pcommon.Timestamp) {
 	mb := b.set.Builder
-	user := string(ev.User)
+	user := wireString(ev.User)
 	switch ev.Kind {
 	case heroku.APIBuildStarted:
 		mb.RecordHerokuBuildsDataPoint(b.observed, 1, metadata.AttributeHerokuBuildOutcomeStarted, user)
@@ -217,7 +217,7 @@ func (b *Batch) addAPIEvent(ev *heroku.APIEvent, ts pcommon.Timestamp) {
 		mb.RecordHerokuScaleOperationsDataPoint(b.observed, 1, user)
 		it := ev.FormationEntries()
 		for e, ok := it.Next(); ok; e, ok = it.Next() {
-			mb.RecordHerokuDynoFormationDataPoint(ts, int64(e.Quantity), intern(e.Type), string(e.Size))
+			mb.RecordHerokuDynoFormationDataPoint(ts, int64(e.Quantity), intern(e.Type), wireString(e.Size))
 		}
 	}
 }
@@ -233,7 +233,7 @@ func (b *Batch) addAddon(a *heroku.AddonMetrics, ts pcommon.Timestamp) {
 			name, unit, desc, kind = s.Info.Name, s.Info.Unit, s.Info.Description, s.Info.Kind
 		} else {
 			b.nameBuf = s.AppendName(b.nameBuf[:0], a.Service)
-			name, unit = string(b.nameBuf), sampleUnit(s.Unit, s.RawUnit)
+			name, unit = wireString(b.nameBuf), sampleUnit(s.Unit, s.RawUnit)
 		}
 		var attrs pcommon.Map
 		if kind == heroku.MetricCounter {
@@ -242,10 +242,10 @@ func (b *Batch) addAddon(a *heroku.AddonMetrics, ts pcommon.Timestamp) {
 			attrs = b.extra.gauge(name, unit, desc, ts, s.Value)
 		}
 		if len(a.Source) > 0 {
-			attrs.PutStr(AttrAddonAttach, string(a.Source))
+			attrs.PutStr(AttrAddonAttach, wireString(a.Source))
 		}
 		if len(a.Addon) > 0 {
-			attrs.PutStr(AttrAddonName, string(a.Addon))
+			attrs.PutStr(AttrAddonName, wireString(a.Addon))
 		}
 		if s.Info != nil && s.Info.AttrKey != "" {
 			attrs.PutStr(s.Info.AttrKey, s.Info.AttrValue)
@@ -274,15 +274,15 @@ func (b *Batch) addL2met(ms []heroku.Measurement, source []byte, ts pcommon.Time
 		case heroku.L2metSample:
 			attrs := b.extra.gauge(b.extra.name(m.Name), unit, "", ts, v)
 			if len(source) > 0 {
-				attrs.PutStr(AttrL2metSource, string(source))
+				attrs.PutStr(AttrL2metSource, wireString(source))
 			}
 		case heroku.L2metMeasure:
 			b.hist.key = append(append(append(b.hist.key[:0], m.Name...), 0), source...)
 			s, ok := b.hist.lookup()
 			if !ok {
-				s = b.hist.create(&histogramDef{name: string(m.Name)}, unit)
+				s = b.hist.create(&histogramDef{name: wireString(m.Name)}, unit)
 				if len(source) > 0 {
-					s.attrs.PutStr(AttrL2metSource, string(source))
+					s.attrs.PutStr(AttrL2metSource, wireString(source))
 				}
 			}
 			s.observe(v)
@@ -299,7 +299,7 @@ func sampleUnit(ucum string, raw []byte) string {
 	case len(raw) == 0:
 		return "1"
 	}
-	return "{" + string(raw) + "}"
+	return "{" + wireString(raw) + "}"
 }
 
 func round(v float64) int64 { return int64(math.Round(v)) }
