@@ -9,9 +9,11 @@ import (
 )
 
 // admit decides whether a request may be read at all: not while the
-// receiver drains, only with valid credentials. It returns a release func
-// to call when the request is done, or the status that ends the request.
-// Nothing of the body has been read when admit refuses.
+// receiver drains, only with valid credentials, and only when the memory
+// budget can hold it (else 503 + Retry-After: the sender retries later).
+// It returns a release func to call when the request is done, or the
+// status that ends the request. Nothing of the body has been read when
+// admit refuses.
 func (r *drainReceiver) admit(w http.ResponseWriter, req *http.Request) (release func(), status int) {
 	ctx := req.Context()
 	if r.stopping.Load() {
@@ -26,8 +28,13 @@ func (r *drainReceiver) admit(w http.ResponseWriter, req *http.Request) (release
 		r.telemetry.ReceiverHerokudrainRequestsRejected.Add(ctx, 1, metric.WithAttributes(attribute.String("reason", "drain_token")))
 		return nil, http.StatusForbidden
 	}
+	n := reservation(req, r.cfg.MaxRequestBodySize)
+	if !r.budget.tryReserve(n) {
+		r.telemetry.ReceiverHerokudrainRequestsRejected.Add(ctx, 1, metric.WithAttributes(attribute.String("reason", "over_budget")))
+		return nil, http.StatusServiceUnavailable
+	}
 	r.telemetry.ReceiverHerokudrainRequests.Add(ctx, 1, metric.WithAttributes(attribute.String("sender", senderOf(req))))
-	return func() {}, 0
+	return func() { r.budget.release(n) }, 0
 }
 
 // senderOf names who posted, from the User-Agent: Logplex, or log-shuttle

@@ -32,6 +32,17 @@ const (
 	minMaxFrameSize       = 1024
 	maxMaxFrameSize       = 16 * 1024 * 1024
 	defaultConsumeTimeout = 4 * time.Second
+	// defaultMaxRequestBodySize is 10x the largest batch Logplex sends:
+	// it fills a POST up to its 102,400-byte target (with at most 1,024
+	// lines plus one L10 line), and only a single frame larger than that
+	// is sent on its own. 1 MiB keeps such an oversized frame (up to
+	// max_frame_size, 64 KiB by default) and leaves room for other
+	// senders, while a request can reserve no more than 8 MiB of the
+	// in-flight budget. confighttp's own default is 20 MiB.
+	defaultMaxRequestBodySize = 1 << 20
+	// defaultMaxInFlightBytes holds ~40 Logplex batches (100 KB each, x8
+	// decoded) at once, or 4 requests of the largest size.
+	defaultMaxInFlightBytes = 32 << 20
 	// logplexTimeout is how long Logplex waits for an answer before it counts
 	// the attempt as failed and retries; our own deadlines stay below it.
 	logplexTimeout = 5 * time.Second
@@ -48,6 +59,12 @@ type Config struct {
 	MaxFrameSize int `mapstructure:"max_frame_size"`
 	// StructuredData is auto, none or rfc5424 (see the SD* constants).
 	StructuredData string `mapstructure:"structured_data"`
+	// MaxInFlightBytes bounds the memory held by the requests being
+	// processed at once: their bodies and what is decoded from them. Each
+	// request reserves 8 bytes per body byte (Content-Length, or
+	// max_request_body_size when unknown or compressed) before its body is
+	// read; a request the budget cannot hold gets 503 + Retry-After at once.
+	MaxInFlightBytes int64 `mapstructure:"max_in_flight_bytes"`
 	// ConsumeTimeout bounds how long a request waits for the pipeline, so
 	// that we answer 503 before Logplex gives up on us (5 s).
 	ConsumeTimeout time.Duration `mapstructure:"consume_timeout"`
@@ -107,6 +124,12 @@ func (cfg *Config) Validate() error {
 	case SDAuto, SDNone, SDRFC5424:
 	default:
 		errs = append(errs, fmt.Errorf("structured_data %q is not one of auto, none, rfc5424", cfg.StructuredData))
+	}
+	if maxBody := cfg.MaxRequestBodySize; maxBody <= 0 {
+		errs = append(errs, fmt.Errorf("max_request_body_size %d must be positive (default %d: 10x the largest Logplex batch)", maxBody, defaultMaxRequestBodySize))
+	} else if cfg.MaxInFlightBytes < maxBody*decodedBytesPerBodyByte {
+		errs = append(errs, fmt.Errorf("max_in_flight_bytes %d must be at least %d x max_request_body_size (%d), so that one request of the largest size fits; raise it or lower max_request_body_size (defaults %d and %d)",
+			cfg.MaxInFlightBytes, decodedBytesPerBodyByte, maxBody, defaultMaxInFlightBytes, defaultMaxRequestBodySize))
 	}
 	if cfg.ConsumeTimeout <= 0 || cfg.ConsumeTimeout >= logplexTimeout {
 		errs = append(errs, fmt.Errorf("consume_timeout %s must be above 0 and below Logplex's 5s request timeout (default %s)", cfg.ConsumeTimeout, defaultConsumeTimeout))

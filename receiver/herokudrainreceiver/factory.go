@@ -9,8 +9,8 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
-	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/sharedcomponent"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/sharedcomponent"
 )
 
 // NewFactory returns the factory of the herokudrain receiver.
@@ -31,12 +31,14 @@ func createDefaultConfig() component.Config {
 	srv.ReadTimeout = logplexTimeout
 	srv.ReadHeaderTimeout = logplexTimeout
 	srv.WriteTimeout = logplexTimeout
+	srv.MaxRequestBodySize = defaultMaxRequestBodySize
 	return &Config{
-		ServerConfig:   srv,
-		Path:           defaultPath,
-		MaxFrameSize:   defaultMaxFrameSize,
-		StructuredData: SDAuto,
-		ConsumeTimeout: defaultConsumeTimeout,
+		ServerConfig:     srv,
+		Path:             defaultPath,
+		MaxFrameSize:     defaultMaxFrameSize,
+		StructuredData:   SDAuto,
+		ConsumeTimeout:   defaultConsumeTimeout,
+		MaxInFlightBytes: defaultMaxInFlightBytes,
 		Dedupe: DedupeConfig{
 			Enabled:    true,
 			TTL:        10 * time.Minute,

@@ -52,6 +52,9 @@ type drainRequest struct {
 func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	release, status := r.admit(w, req)
 	if status != 0 {
+		// Closing is what keeps the body unread: to reuse the
+		// connection, net/http would first read up to 256 KiB of it.
+		w.Header().Set("Connection", "close")
 		respond(w, status)
 		return
 	}

@@ -37,6 +37,7 @@ type drainReceiver struct {
 	telemetry  *metadata.TelemetryBuilder
 
 	auth    *authenticator
+	budget  byteBudget // memory held by requests in flight
 	seen    *dedupe.Cache
 	dynos   *translate.DynoTracker
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
@@ -72,6 +73,7 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 		// sees every live dyno at least twice.
 		dynos: translate.NewDynoTracker(time.Minute, 10_000, 10_000),
 	}
+	r.budget.limit = cfg.MaxInFlightBytes
 	if cfg.Dedupe.Enabled {
 		r.seen = dedupe.New(cfg.Dedupe.MaxEntries, cfg.Dedupe.TTL, nil)
 	}
