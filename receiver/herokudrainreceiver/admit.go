@@ -17,6 +17,7 @@ import (
 func (r *drainReceiver) admit(w http.ResponseWriter, req *http.Request) (release func(), status int) {
 	ctx := req.Context()
 	if r.stopping.Load() {
+		r.telemetry.ReceiverHerokudrainRequestsRejected.Add(ctx, 1, metric.WithAttributes(attribute.String("reason", "shutting_down")))
 		return nil, http.StatusServiceUnavailable
 	}
 	switch r.auth.check(req) {

@@ -69,6 +69,10 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 			status = r.deliver(ctx, dr)
 		}
 	}
+	if r.stopping.Load() {
+		// Draining: the sender must take its next request elsewhere.
+		w.Header().Set("Connection", "close")
+	}
 	respond(w, status)
 }
 

@@ -43,7 +43,9 @@ type drainReceiver struct {
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
 	server   *http.Server
-	addr     net.Addr // where the server listens, once started
+	listener net.Listener
+	addr     net.Addr     // where the server listens, once started
+	conns    atomic.Int64 // open connections, for draining
 	serveWG  sync.WaitGroup
 	stopping atomic.Bool
 }
@@ -95,12 +97,14 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return err
 	}
+	r.trackConns(srv)
 	ln, err := r.cfg.ServerConfig.ToListener(ctx)
 	if err != nil {
 		return err
 	}
 	r.logger.Info("Listening for Logplex drains", zap.String("endpoint", ln.Addr().String()), zap.String("path", r.cfg.Path))
 	r.server = srv
+	r.listener = ln
 	r.addr = ln.Addr()
 	r.serveWG.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
@@ -110,13 +114,26 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	return nil
 }
 
-// Shutdown stops accepting requests, lets in-flight ones finish (their
-// pipelines are still running: the collector stops receivers first) and
-// waits for the server goroutine.
+// drainGrace is how long Shutdown keeps serving the connections already
+// open (Logplex keeps them alive) after it stopped accepting new ones, so
+// that the next request on each gets a clean 503 + Connection: close
+// instead of a connection closed under it.
+const drainGrace = time.Second
+
+// Shutdown drains the receiver: it stops accepting connections, answers
+// 503 + Connection: close to every request that arrives on an open one
+// (Logplex retries it, elsewhere), lets in-flight requests finish (their
+// pipelines are still running: the collector stops receivers first), and
+// then closes what is left.
 func (r *drainReceiver) Shutdown(ctx context.Context) error {
 	r.stopping.Store(true)
 	var err error
 	if r.server != nil {
+		// Not SetKeepAlivesEnabled(false): it closes idle connections at
+		// once, racing requests already on their way. The handler says
+		// Connection: close on every answer instead (handle).
+		_ = r.listener.Close()
+		r.waitForConns(ctx, drainGrace)
 		err = r.server.Shutdown(ctx)
 	}
 	r.serveWG.Wait()

@@ -116,7 +116,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ReceiverHerokudrainRequestsRejected, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_requests_rejected",
-		metric.WithDescription("Requests refused before their body was read, by reason: unauthenticated, drain_token (access control), over_budget (max_in_flight_bytes is in use; answered 503). [Development]"),
+		metric.WithDescription("Requests refused before their body was read, by reason: unauthenticated, drain_token (access control), over_budget (max_in_flight_bytes is in use) and shutting_down (the receiver is draining); the last two are answered 503. [Development]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)

@@ -152,7 +152,7 @@ func AssertEqualReceiverHerokudrainRequests(t *testing.T, tt *componenttest.Tele
 func AssertEqualReceiverHerokudrainRequestsRejected(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_herokudrain_requests_rejected",
-		Description: "Requests refused before their body was read, by reason: unauthenticated, drain_token (access control), over_budget (max_in_flight_bytes is in use; answered 503). [Development]",
+		Description: "Requests refused before their body was read, by reason: unauthenticated, drain_token (access control), over_budget (max_in_flight_bytes is in use) and shutting_down (the receiver is draining); the last two are answered 503. [Development]",
 		Unit:        "{request}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
