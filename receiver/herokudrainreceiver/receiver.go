@@ -134,7 +134,10 @@ func (r *drainReceiver) Shutdown(ctx context.Context) error {
 		// Connection: close on every answer instead (handle).
 		_ = r.listener.Close()
 		r.waitForConns(ctx, drainGrace)
-		err = r.server.Shutdown(ctx)
+		// Shutdown closes the listener again; that it was closed is no error.
+		if err = r.server.Shutdown(ctx); errors.Is(err, net.ErrClosed) {
+			err = nil
+		}
 	}
 	r.serveWG.Wait()
 	r.telemetry.Shutdown()
