@@ -7,6 +7,7 @@
 #   make build            build dist/otelcol-heroku (only when inputs changed)
 #   make run              build, then run it with testdata/collector/default.yaml
 #   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
+#   make test-adversarial hostile input and bad backends against the binary (~4 min)
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
 #   make bench            benchmarks (scripts/bench.sh)
 #   make clean            remove dist/ (make distclean also removes .tools/)
@@ -45,7 +46,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench clean distclean
+.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e test-adversarial fuzz bench clean distclean
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -105,6 +106,15 @@ fuzz-short:
 
 e2e: $(DIST_BIN)
 	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) $(E2E_FLAGS) ./e2e/...
+
+## test-adversarial: slowloris, gzip bomb, huge body and headers, Frame-Id
+## flood, invalid UTF-8, dead and slow backends, SIGTERM under load, SIGKILL
+## with the durable config: against the built binary running the shipped
+## configs, loopback only, each probe bounded in time and asserting its
+## bound (e2e/adversarial_test.go, build tag adversarial)
+test-adversarial: $(DIST_BIN)
+	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -tags adversarial -count=1 -timeout 10m -v \
+		-run 'TestAdversarial' ./e2e/ 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok)|_test\.go:[0-9]+:'
 
 ## fuzz: long runs of every fuzz target
 fuzz:

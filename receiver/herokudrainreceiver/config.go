@@ -40,9 +40,9 @@ const (
 	// senders, while a request can reserve no more than 8 MiB of the
 	// in-flight budget. confighttp's own default is 20 MiB.
 	defaultMaxRequestBodySize = 1 << 20
-	// defaultMaxInFlightBytes holds ~40 Logplex batches (100 KB each, x8
-	// decoded) at once, or 4 requests of the largest size.
-	defaultMaxInFlightBytes = 32 << 20
+	// defaultMaxInFlightBytes holds ~20 Logplex batches (100 KB each, x8
+	// decoded) at once, or 2 requests of the largest size.
+	defaultMaxInFlightBytes = 16 << 20
 	// logplexTimeout is how long Logplex waits for an answer before it counts
 	// the attempt as failed and retries; our own deadlines stay below it.
 	logplexTimeout = 5 * time.Second
