@@ -180,4 +180,3 @@ func FuzzEveryEmittedStringIsValidUTF8(f *testing.F) {
 		}
 	})
 }
-
