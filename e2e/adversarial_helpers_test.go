@@ -4,12 +4,6 @@ package e2e
 
 import (
 	"errors"
-	"fmt"
-	"os"
-	"strconv"
-	"strings"
-	"sync/atomic"
-	"time"
 
 	"go.opentelemetry.io/collector/pdata/plog"
 )
@@ -30,41 +24,3 @@ func forEachBody(ld plog.Logs, fn func(string)) {
 		}
 	}
 }
-
-// anonSampler records the largest RssAnon (memory the process owns, as
-// opposed to pages of files it maps, such as a persistent queue's bbolt
-// file, which the kernel can drop at any time) of a process while it runs.
-type anonSampler struct {
-	max  atomic.Int64
-	stop chan struct{}
-	done chan struct{}
-}
-
-func sampleAnon(pid int, every time.Duration) *anonSampler {
-	s := &anonSampler{stop: make(chan struct{}), done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
-			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid)); err == nil {
-				for _, line := range strings.Split(string(b), "\n") {
-					if rest, ok := strings.CutPrefix(line, "RssAnon:"); ok {
-						kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-						if kb<<10 > s.max.Load() {
-							s.max.Store(kb << 10)
-						}
-					}
-				}
-			}
-			select {
-			case <-s.stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return s
-}
-
-func (s *anonSampler) Stop() { close(s.stop); <-s.done }

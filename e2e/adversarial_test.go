@@ -429,7 +429,9 @@ func TestAdversarialDurableDeadBackendAndSIGKILL(t *testing.T) {
 	c.Env = durableEnv(ep, storage)
 	c.Start()
 	rss := sampleRSS(c.PID(), 20*time.Millisecond)
-	anon := sampleAnon(c.PID(), 20*time.Millisecond)
+	// RssAnon: memory the process owns, as opposed to pages of files it
+	// maps (the persistent queue's bbolt file), which the kernel can drop.
+	anon := sampleStatus(c.PID(), "RssAnon", 20*time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 	defer cancel()
 	res := load(ctx, ep.DrainURL(""), 64)
