@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +20,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"go.opentelemetry.io/collector/pdata/plog"
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/logplextest"
 )
@@ -193,7 +196,7 @@ func TestAdversarialSlowloris(t *testing.T) {
 
 func isTimeout(err error) bool {
 	var ne net.Error
-	return errorsAs(err, &ne) && ne.Timeout()
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 func TestAdversarialGzipBomb(t *testing.T) {
@@ -446,7 +449,7 @@ func TestAdversarialDurableDeadBackendAndSIGKILL(t *testing.T) {
 	sink.SetFailureRate(0)
 	delivered := map[string]int{}
 	var mu sync.Mutex
-	sink.OnLogs(func(ld plogLogs) {
+	sink.OnLogs(func(ld plog.Logs) {
 		mu.Lock()
 		defer mu.Unlock()
 		forEachBody(ld, func(b string) { delivered[b]++ })
@@ -471,5 +474,18 @@ func TestAdversarialDurableDeadBackendAndSIGKILL(t *testing.T) {
 	t.Logf("after SIGKILL and a restart with the backend up: %d of %d acknowledged lines lost", missing, len(res.acked))
 	if missing > 0 {
 		t.Errorf("%d acknowledged lines lost across SIGKILL", missing)
+	}
+}
+
+// forEachBody calls fn with the body of every record in ld.
+func forEachBody(ld plog.Logs, fn func(string)) {
+	for i := 0; i < ld.ResourceLogs().Len(); i++ {
+		sls := ld.ResourceLogs().At(i).ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			lrs := sls.At(j).LogRecords()
+			for k := 0; k < lrs.Len(); k++ {
+				fn(lrs.At(k).Body().AsString())
+			}
+		}
 	}
 }
