@@ -95,7 +95,7 @@ func TestEveryWireStringEntersPdataAsValidUTF8(t *testing.T) {
 		{name: "APP-NAME", line: "<190>1 2012-11-30T06:45:29+00:00 host ap" + bad + " web.3 - hello\n", flag: true},
 		{name: "PROCID", line: "<190>1 2012-11-30T06:45:29+00:00 host app web" + bad + " - hello\n", flag: true},
 		{name: "MSGID", line: "<190>1 2012-11-30T06:45:29+00:00 host app web.1 m" + bad + " hello\n", flag: true},
-		{name: "structured data", line: `<190>1 2012-11-30T06:45:29+00:00 host app web.1 - [o` + bad + ` k` + bad + `="v` + bad + `"] hello` + "\n", flag: true},
+		{name: "structured data", line: `<190>1 2012-11-30T06:45:29+00:00 host app web.1 - [origin ip="v` + bad + `"] hello` + "\n", flag: true},
 		{name: "l2met metric name", line: "<190>1 2012-11-30T06:45:29+00:00 host app web.1 - count#caf" + bad + "=1 measure#t" + bad + "=5ms sample#s" + bad + "=3\n", flag: true, metric: true},
 		{name: "dyno name on a runtime-metrics line", line: "<45>1 2015-05-09T20:21:25.608433+00:00 host heroku web.1 - source=we" + bad + ".1 dyno=heroku.2808254.d" + bad + " sample#load_avg_1m=2.46\n", flag: true, metric: true},
 		{name: "NUL bytes are valid UTF-8 and kept", line: "<190>1 2012-11-30T06:45:29+00:00 host app web.1 - a\x00b\n"},
