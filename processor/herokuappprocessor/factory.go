@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
@@ -25,7 +26,14 @@ func NewFactory() processor.Factory {
 
 func createDefaultConfig() component.Config {
 	return &Config{
-		Apps:    map[string]string{},
+		Apps:                  map[string]string{},
+		AppsFileCheckInterval: defaultFileCheckInterval,
+		HerokuAPI: configoptional.Default(HerokuAPIConfig{
+			Endpoint:        defaultAPIEndpoint,
+			RefreshInterval: defaultRefreshInterval,
+			InitialWait:     defaultInitialWait,
+			Timeout:         defaultAPITimeout,
+		}),
 		Unknown: UnknownKeep,
 	}
 }
@@ -35,7 +43,7 @@ func newProcessor(set processor.Settings, cfg component.Config) (*appProcessor, 
 	if err != nil {
 		return nil, err
 	}
-	return newAppProcessor(cfg.(*Config), set.Logger, tb), nil
+	return newAppProcessor(cfg.(*Config), set.TelemetrySettings, tb), nil
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
@@ -45,6 +53,7 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	}
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(p.shutdown))
 }
 
@@ -55,5 +64,6 @@ func createMetrics(ctx context.Context, set processor.Settings, cfg component.Co
 	}
 	return processorhelper.NewMetrics(ctx, set, cfg, next, p.processMetrics,
 		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(p.shutdown))
 }
