@@ -64,6 +64,10 @@ type Config struct {
 	// default: every distinct path would be a new series.
 	RouterMetricsURLPath bool `mapstructure:"router_metrics_url_path"`
 
+	// QueryParameters is the allowlist (names or wildcard patterns) of drain
+	// URL query parameters copied onto the resource as attributes.
+	QueryParameters []string `mapstructure:"query_parameters"`
+
 	metadata.MetricsBuilderConfig `mapstructure:",squash"`
 
 	// prevent unkeyed literal initialization
@@ -141,5 +145,6 @@ func (cfg *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("dedupe.max_entries %d must be positive (e.g. 100000)", cfg.Dedupe.MaxEntries))
 		}
 	}
+	errs = append(errs, validateQueryParameters(cfg.QueryParameters)...)
 	return errors.Join(errs...)
 }

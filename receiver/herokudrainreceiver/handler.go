@@ -110,6 +110,7 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	}, translate.Resource{
 		DrainToken: req.Header.Get(headerDrainToken),
 		AppName:    req.URL.Query().Get(appQueryParam),
+		Attributes: queryAttributes(req.URL.Query(), r.cfg.QueryParameters),
 	}, observed, min(msgCount, 4096))
 
 	stats, readErr := r.scan(req, batch)

@@ -18,6 +18,9 @@ import (
 type Resource struct {
 	DrainToken string // Logplex-Drain-Token header
 	AppName    string // ?app= on the drain URL; empty when absent
+	// Attributes are extra resource attributes (allowed drain URL query
+	// parameters), as key/value pairs.
+	Attributes [][2]string
 }
 
 // Settings says what a Batch builds.
@@ -86,6 +89,9 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 		rb.SetServiceName(r.AppName)
 	}
 	b.res = rb.Emit()
+	for _, kv := range r.Attributes {
+		b.res.Attributes().PutStr(kv[0], kv[1])
+	}
 	if set.Logs {
 		b.logs = plog.NewLogs()
 		rl := b.logs.ResourceLogs().AppendEmpty()
