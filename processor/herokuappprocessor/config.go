@@ -30,6 +30,16 @@ const (
 	UnknownDrop UnknownAction = "drop"
 )
 
+// Mode selects what the processor works on.
+type Mode string
+
+const (
+	// ModeLogplex resolves drain tokens set by the herokudrain receiver.
+	ModeLogplex Mode = "logplex"
+	// ModeFir aligns OTLP telemetry sent by Heroku Fir telemetry drains.
+	ModeFir Mode = "fir"
+)
+
 // Config is the configuration of the herokuapp processor.
 //
 // Names come from up to three sources. For a given token the first source
@@ -48,6 +58,10 @@ type Config struct {
 	HerokuAPI configoptional.Optional[HerokuAPIConfig] `mapstructure:"heroku_api"`
 	// Unknown is "keep" (default) or "drop".
 	Unknown UnknownAction `mapstructure:"unknown"`
+	// Mode is "logplex" (default: resolve drain tokens) or "fir" (give
+	// OTLP telemetry from Heroku Fir telemetry drains the attributes the
+	// Logplex path emits).
+	Mode Mode `mapstructure:"mode"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -104,6 +118,16 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf(`unknown: %q is not valid (use "keep" to pass such resources on unchanged, or "drop" to remove them)`, string(c.Unknown)))
 	}
 
+	switch c.Mode {
+	case ModeLogplex, "":
+	case ModeFir:
+		if len(c.Apps) > 0 || c.AppsFile != "" || c.HerokuAPI.HasValue() || c.Unknown == UnknownDrop {
+			errs = append(errs, errors.New(`mode: fir takes the app from the attributes Heroku puts on Fir telemetry; remove apps, apps_file, heroku_api and unknown: drop (they apply to mode: logplex), or use a second herokuapp processor for the Logplex pipelines`))
+		}
+		return errors.Join(errs...)
+	default:
+		errs = append(errs, fmt.Errorf(`mode: %q is not valid (use "logplex" for herokudrain receiver pipelines, or "fir" for OTLP from Heroku Fir telemetry drains)`, string(c.Mode)))
+	}
 	if len(c.Apps) == 0 && c.AppsFile == "" && !c.HerokuAPI.HasValue() {
 		errs = append(errs, errors.New(`no source of app names: set at least one of apps (a "d.<uuid>: app-name" map; run "heroku drains --json -a APP" and copy "token"), apps_file (a YAML or JSON file holding that map) or heroku_api (api_key: ${env:HEROKU_API_KEY})`))
 	}

@@ -21,6 +21,7 @@ func NewFactory() processor.Factory {
 		createDefaultConfig,
 		processor.WithLogs(createLogs, metadata.LogsStability),
 		processor.WithMetrics(createMetrics, metadata.MetricsStability),
+		processor.WithTraces(createTraces, metadata.TracesStability),
 	)
 }
 
@@ -35,6 +36,7 @@ func createDefaultConfig() component.Config {
 			Timeout:         defaultAPITimeout,
 		}),
 		Unknown: UnknownKeep,
+		Mode:    ModeLogplex,
 	}
 }
 
@@ -51,7 +53,11 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
+	fn := p.processLogs
+	if p.apps == nil {
+		fn = p.firLogs
+	}
+	return processorhelper.NewLogs(ctx, set, cfg, next, fn,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(p.shutdown))
@@ -62,7 +68,26 @@ func createMetrics(ctx context.Context, set processor.Settings, cfg component.Co
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewMetrics(ctx, set, cfg, next, p.processMetrics,
+	fn := p.processMetrics
+	if p.apps == nil {
+		fn = p.firMetrics
+	}
+	return processorhelper.NewMetrics(ctx, set, cfg, next, fn,
+		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
+		processorhelper.WithShutdown(p.shutdown))
+}
+
+func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
+	p, err := newProcessor(set, cfg)
+	if err != nil {
+		return nil, err
+	}
+	fn := p.processTraces
+	if p.apps == nil {
+		fn = p.firTraces
+	}
+	return processorhelper.NewTraces(ctx, set, cfg, next, fn,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(p.shutdown))

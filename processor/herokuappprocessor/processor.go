@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processorhelper"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.uber.org/zap"
@@ -34,20 +35,23 @@ const (
 
 type appProcessor struct {
 	cfg       *Config
-	apps      *resolver
+	apps      *resolver // nil in mode fir
 	drop      bool
 	logger    *zap.Logger
 	telemetry *metadata.TelemetryBuilder
 }
 
 func newAppProcessor(cfg *Config, set component.TelemetrySettings, tb *metadata.TelemetryBuilder) *appProcessor {
-	return &appProcessor{
+	p := &appProcessor{
 		cfg:       cfg,
-		apps:      acquireResolver(cfg, set, tb),
 		drop:      cfg.Unknown == UnknownDrop,
 		logger:    set.Logger,
 		telemetry: tb,
 	}
+	if cfg.Mode != ModeFir {
+		p.apps = acquireResolver(cfg, set, tb)
+	}
+	return p
 }
 
 // batchStats counts what happened to one batch.
@@ -132,6 +136,19 @@ func (p *appProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) (
 	return md, nil
 }
 
+func (p *appProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+	var st batchStats
+	rss := td.ResourceSpans()
+	rss.RemoveIf(func(rs ptrace.ResourceSpans) bool {
+		return !p.keep(rs.Resource(), func() int { return spanCount(rs) }, &st)
+	})
+	p.report(ctx, "traces", &st)
+	if st.dropped() && rss.Len() == 0 {
+		return td, processorhelper.ErrSkipProcessingData
+	}
+	return td, nil
+}
+
 func (st *batchStats) dropped() bool {
 	return st.unresolved[0].droppedResources+st.unresolved[1].droppedResources > 0
 }
@@ -164,11 +181,16 @@ func (p *appProcessor) report(ctx context.Context, signal string, st *batchStats
 }
 
 func (p *appProcessor) start(ctx context.Context, _ component.Host) error {
+	if p.apps == nil {
+		return nil
+	}
 	return p.apps.start(ctx)
 }
 
 func (p *appProcessor) shutdown(context.Context) error {
-	releaseResolver(p.cfg)
+	if p.apps != nil {
+		releaseResolver(p.cfg)
+	}
 	p.telemetry.Shutdown()
 	return nil
 }
@@ -178,6 +200,15 @@ func logRecordCount(rl plog.ResourceLogs) int {
 	sls := rl.ScopeLogs()
 	for i := 0; i < sls.Len(); i++ {
 		n += sls.At(i).LogRecords().Len()
+	}
+	return n
+}
+
+func spanCount(rs ptrace.ResourceSpans) int {
+	n := 0
+	sss := rs.ScopeSpans()
+	for i := 0; i < sss.Len(); i++ {
+		n += sss.At(i).Spans().Len()
 	}
 	return n
 }
