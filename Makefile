@@ -7,6 +7,7 @@
 #   make build            build dist/otelcol-heroku (only when inputs changed)
 #   make run              build, then run it with testdata/collector/default.yaml
 #   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
+#   make test-replicas    two collectors behind nginx: exactly-once, cost of a killed replica
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
 #   make bench            benchmarks (scripts/bench.sh)
 #   make clean            remove dist/ (make distclean also removes .tools/)
@@ -45,7 +46,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench clean distclean
+.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e test-replicas fuzz bench clean distclean
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -105,6 +106,12 @@ fuzz-short:
 
 e2e: $(DIST_BIN)
 	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) $(E2E_FLAGS) ./e2e/...
+
+## test-replicas: two collectors behind nginx (hash on Logplex-Frame-Id) and a
+## retrying Logplex client: exactly-once while both live, cost of a killed
+## replica (docs/replicas.md). Installs Debian's nginx-light when missing.
+test-replicas: $(DIST_BIN)
+	HEROKUDRAIN_REPLICAS=1 OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -v -timeout 5m -run TestReplicasBehindNginx ./e2e/
 
 ## fuzz: long runs of every fuzz target
 fuzz:
