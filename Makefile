@@ -8,6 +8,7 @@
 #   make run              build, then run it with testdata/collector/default.yaml
 #   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
 #   make test-replicas    two collectors behind nginx: exactly-once, cost of a killed replica
+#   make image            container image with buildah (make test-image builds and checks it)
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
 #   make bench            benchmarks (scripts/bench.sh)
 #   make clean            remove dist/ (make distclean also removes .tools/)
@@ -26,6 +27,7 @@ DIST_DIR := dist
 DIST_BIN := $(DIST_DIR)/otelcol-heroku
 BUILDER_CONFIG := builder-config.yaml
 CONFIG ?= testdata/collector/default.yaml
+IMAGE_TAG ?= localhost/otelcol-heroku:dev
 
 # Unit tests run with the race detector; RACE= turns it off.
 RACE ?= -race
@@ -46,7 +48,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e test-replicas fuzz bench clean distclean
+.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e test-replicas image test-image fuzz bench clean distclean
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -112,6 +114,16 @@ e2e: $(DIST_BIN)
 ## replica (docs/replicas.md). Installs Debian's nginx-light when missing.
 test-replicas: $(DIST_BIN)
 	HEROKUDRAIN_REPLICAS=1 OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -v -timeout 5m -run TestReplicasBehindNginx ./e2e/
+
+## image: container image localhost/otelcol-heroku:dev with buildah, from
+## scratch (static binaries, no registry): deploy/container/Containerfile
+image: $(DIST_BIN)
+	GO=$(GO) scripts/image.sh $(IMAGE_TAG)
+
+## test-image: build the image in a private buildah store and check it
+## (non-root, health check, files; runs its binaries on loopback)
+test-image: $(DIST_BIN)
+	HEROKUDRAIN_IMAGE=1 OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -v -timeout 10m -run TestContainerImage ./e2e/
 
 ## fuzz: long runs of every fuzz target
 fuzz:

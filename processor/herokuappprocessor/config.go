@@ -144,7 +144,7 @@ func (c *Config) Validate() error {
 func (a *HerokuAPIConfig) validate() []error {
 	var errs []error
 	if strings.TrimSpace(string(a.APIKey)) == "" {
-		errs = append(errs, errors.New(`heroku_api::api_key: empty (set it to an API key, e.g. api_key: ${env:HEROKU_API_KEY}; create one with "heroku authorizations:create -d otelcol")`))
+		errs = append(errs, errors.New(`heroku_api::api_key: empty (set it to an API key, e.g. api_key: ${env:HEROKU_API_KEY}; create one with "heroku authorizations:create --scope read -d otelcol-heroku")`))
 	}
 	if u, err := url.Parse(a.Endpoint); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		errs = append(errs, fmt.Errorf("heroku_api::endpoint: %q is not an http(s) URL (leave it unset for %s)", a.Endpoint, defaultAPIEndpoint))
