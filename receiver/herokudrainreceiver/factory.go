@@ -20,6 +20,7 @@ func NewFactory() receiver.Factory {
 		createDefaultConfig,
 		receiver.WithLogs(createLogs, metadata.LogsStability),
 		receiver.WithMetrics(createMetrics, metadata.MetricsStability),
+		receiver.WithTraces(createTraces, metadata.TracesStability),
 	)
 }
 

@@ -53,9 +53,9 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	ctx, cancel := context.WithTimeout(ctx, r.cfg.ConsumeTimeout)
 	defer cancel()
 
-	wantLogs, wantMetrics := r.nextLogs != nil, r.nextMetrics != nil
+	wantLogs, wantMetrics, wantTraces := r.nextLogs != nil, r.nextMetrics != nil, r.nextTraces != nil
 	frameID := req.Header.Get(headerFrameID)
-	logsClaim, metricsClaim := noClaim, noClaim
+	logsClaim, metricsClaim, tracesClaim := noClaim, noClaim, noClaim
 	if r.seen != nil && frameID != "" {
 		var err error
 		// Each signal is claimed on its own: if a first attempt delivered
@@ -74,7 +74,14 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 			}
 			defer func() { metricsClaim(false) }()
 		}
-		if !wantLogs && !wantMetrics {
+		if wantTraces {
+			if tracesClaim, wantTraces, err = r.claim(ctx, frameID, "traces"); err != nil {
+				respond(w, http.StatusServiceUnavailable)
+				return
+			}
+			defer func() { tracesClaim(false) }()
+		}
+		if !wantLogs && !wantMetrics && !wantTraces {
 			r.telemetry.ReceiverHerokudrainDuplicates.Add(ctx, 1)
 			respond(w, http.StatusOK)
 			return
@@ -102,6 +109,7 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	batch := translate.NewBatch(translate.Settings{
 		Logs:                 wantLogs,
 		Metrics:              wantMetrics,
+		Traces:               wantTraces,
 		Builder:              builder,
 		ResourceAttributes:   r.cfg.MetricsBuilderConfig.ResourceAttributes,
 		ScopeVersion:         r.set.BuildInfo.Version,
@@ -131,6 +139,7 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		respond(w, http.StatusNoContent)
 		logsClaim(true)
 		metricsClaim(true)
+		tracesClaim(true)
 		return
 	}
 	if msgCount > 0 && msgCount != counts.Frames {
@@ -149,6 +158,11 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 	if wantMetrics {
 		err := r.consumeMetrics(ctx, batch)
 		metricsClaim(err == nil)
+		errs = append(errs, err)
+	}
+	if wantTraces {
+		err := r.consumeTraces(ctx, batch)
+		tracesClaim(err == nil)
 		errs = append(errs, err)
 	}
 	err := errors.Join(errs...)

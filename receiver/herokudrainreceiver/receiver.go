@@ -31,6 +31,7 @@ type drainReceiver struct {
 
 	nextLogs    consumer.Logs
 	nextMetrics consumer.Metrics
+	nextTraces  consumer.Traces // router spans; nil without a traces pipeline
 
 	obsLogs    *receiverhelper.ObsReport
 	obsMetrics *receiverhelper.ObsReport
@@ -81,6 +82,7 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 
 func (r *drainReceiver) setLogs(next consumer.Logs)       { r.nextLogs = next }
 func (r *drainReceiver) setMetrics(next consumer.Metrics) { r.nextMetrics = next }
+func (r *drainReceiver) setTraces(next consumer.Traces)   { r.nextTraces = next }
 
 // Start listens on the configured endpoint and serves drain requests.
 func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {

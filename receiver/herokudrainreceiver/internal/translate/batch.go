@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
@@ -27,6 +28,7 @@ type Resource struct {
 type Settings struct {
 	Logs    bool // build log records (a logs pipeline exists)
 	Metrics bool // build metrics (a metrics pipeline exists)
+	Traces  bool // build a SERVER span per router line (a traces pipeline exists)
 	// Builder records the metrics declared in metadata.yaml; required when
 	// Metrics is set. A Batch emits from it, which also resets it.
 	Builder *metadata.MetricsBuilder
@@ -64,6 +66,9 @@ type Batch struct {
 
 	logs    plog.Logs
 	records plog.LogRecordSlice
+
+	traces ptrace.Traces
+	spans  ptrace.SpanSlice
 
 	extra     extraMetrics
 	hist      histograms
@@ -104,6 +109,9 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 			b.records.EnsureCapacity(sizeHint)
 		}
 	}
+	if set.Traces {
+		b.initTraces()
+	}
 	if set.Metrics {
 		b.extra.init()
 		b.hist.init()
@@ -133,6 +141,9 @@ func (b *Batch) Add(f *logplex.Frame) {
 	}
 	if b.set.Logs {
 		b.addRecord(f, line)
+	}
+	if b.set.Traces && f.Err == nil && line != nil && line.Kind == heroku.KindRouter {
+		b.addSpan(f, line)
 	}
 	// Measurements come only from frames that were framed and parsed
 	// cleanly: a frame whose extent was guessed may hold two lines.
