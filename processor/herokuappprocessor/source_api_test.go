@@ -453,3 +453,33 @@ func TestPipelinesShareOneResolver(t *testing.T) {
 	defer resolvers.Unlock()
 	assert.NotContains(t, resolvers.m, cfg, "the last shutdown releases the resolver")
 }
+
+// Through the processor: a batch with a token no source knows triggers the
+// early listing, and a later batch is named.
+func TestProcessorUnknownTokenTriggersEarlyListing(t *testing.T) {
+	fastTuning(t)
+	f, srv := newFakeAPI(t, testApps()...)
+	cfg := createDefaultConfig().(*Config)
+	api := cfg.HerokuAPI.GetOrInsertDefault()
+	api.APIKey = testAPIKey
+	api.Endpoint = srv.URL
+	sink := new(consumertest.LogsSink)
+	p, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, sink)
+	require.NoError(t, err)
+	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+	t.Cleanup(func() { require.NoError(t, p.Shutdown(context.Background())) })
+
+	f.setApps(append(testApps(), fakeApp{id: "01234567-89ab-4def-8123-000000000005", name: "acme-late", generation: "cedar", tokens: []string{apiTokC}})...)
+	require.NoError(t, p.ConsumeLogs(context.Background(), makeLogs([]res{{token: apiTokC, items: 1}})))
+	first := sink.AllLogs()[0].ResourceLogs().At(0).Resource().Attributes()
+	flag, _ := first.Get(unresolvedAttribute)
+	assert.Equal(t, reasonUnknownToken, flag.Str(), "the first batch is not named yet")
+
+	require.Eventually(t, func() bool {
+		require.NoError(t, p.ConsumeLogs(context.Background(), makeLogs([]res{{token: apiTokC, items: 1}})))
+		all := sink.AllLogs()
+		svc, _ := all[len(all)-1].ResourceLogs().At(0).Resource().Attributes().Get("service.name")
+		return svc.Str() == "acme-late"
+	}, 5*time.Second, 10*time.Millisecond)
+	assert.Equal(t, 5, f.count("/apps"), "start (2 pages) + one early listing (3 pages)")
+}
