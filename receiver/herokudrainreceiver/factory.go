@@ -43,6 +43,7 @@ func createDefaultConfig() component.Config {
 			TTL:        10 * time.Minute,
 			MaxEntries: 100_000,
 		},
+		SplitLines:           defaultSplitLinesConfig(),
 		MetricsBuilderConfig: metadata.DefaultMetricsBuilderConfig(),
 	}
 }

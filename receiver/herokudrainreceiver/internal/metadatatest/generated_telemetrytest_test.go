@@ -26,6 +26,8 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverHerokudrainLogplexDropped.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainMsgCountMismatches.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainRequestsRejected.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainSplitLinesGivenUp.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainSplitLinesRejoined.Add(context.Background(), 1)
 	AssertEqualReceiverHerokudrainBytes(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -45,6 +47,12 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainRequestsRejected(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainSplitLinesGivenUp(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainSplitLinesRejoined(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 

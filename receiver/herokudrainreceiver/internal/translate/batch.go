@@ -90,9 +90,7 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 	if r.DrainToken != "" {
 		rb.SetHerokuDrainToken(r.DrainToken)
 	}
-	if r.AppName != "" {
-		rb.SetServiceName(r.AppName)
-	}
+	rb.SetServiceName(r.serviceName())
 	b.res = rb.Emit()
 	for _, kv := range r.Attributes {
 		b.res.Attributes().PutStr(kv[0], kv[1])
