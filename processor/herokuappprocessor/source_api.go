@@ -211,8 +211,8 @@ type apiLogDrain struct {
 // complete token -> app map. Any failure fails the whole listing so a
 // partial map never replaces a good one.
 func (s *apiSource) refresh(ctx context.Context) (map[string]appInfo, error) {
-	var apps []apiApp
-	if err := s.list(ctx, "/apps", &apps); err != nil {
+	apps, err := list[apiApp](ctx, s, "/apps")
+	if err != nil {
 		return nil, err
 	}
 	m := map[string]appInfo{}
@@ -223,8 +223,7 @@ func (s *apiSource) refresh(ctx context.Context) (map[string]appInfo, error) {
 		if app.Generation != nil && app.Generation.Name == generationFir {
 			continue
 		}
-		var drains []apiLogDrain
-		err := s.list(ctx, "/apps/"+url.PathEscape(app.ID)+"/log-drains", &drains)
+		drains, err := list[apiLogDrain](ctx, s, "/apps/"+url.PathEscape(app.ID)+"/log-drains")
 		var se *statusError
 		if errors.As(err, &se) && se.code == http.StatusNotFound {
 			continue // app deleted since it was listed
@@ -261,34 +260,28 @@ func (e *statusError) Error() string {
 	return fmt.Sprintf("GET %s: HTTP %d%s: %s", e.path, e.code, hint, e.body)
 }
 
-// list GETs every page of a list endpoint and appends the elements to out,
-// which must point to a slice.
-func (s *apiSource) list(ctx context.Context, path string, out any) error {
-	var all []json.RawMessage
+// list GETs every page of a list endpoint and returns all elements.
+func list[T any](ctx context.Context, s *apiSource, path string) ([]T, error) {
+	var all []T
 	rng := ""
 	for page := 0; ; page++ {
 		if page >= s.tune.maxPages {
-			return fmt.Errorf("GET %s: more than %d pages; giving up", path, s.tune.maxPages)
+			return nil, fmt.Errorf("GET %s: more than %d pages; giving up", path, s.tune.maxPages)
 		}
 		body, next, err := s.get(ctx, path, rng)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		var items []json.RawMessage
+		var items []T
 		if err := json.Unmarshal(body, &items); err != nil {
-			return fmt.Errorf("GET %s: answer is not a JSON array: %w", path, err)
+			return nil, fmt.Errorf("GET %s: answer is not a JSON array of the documented objects: %w", path, err)
 		}
 		all = append(all, items...)
 		if next == "" {
-			break
+			return all, nil
 		}
 		rng = next
 	}
-	joined, err := json.Marshal(all)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(joined, out)
 }
 
 // get performs one GET with retries. It returns the body and, for a 206

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -482,4 +483,21 @@ func TestProcessorUnknownTokenTriggersEarlyListing(t *testing.T) {
 		return svc.Str() == "acme-late"
 	}, 5*time.Second, 10*time.Millisecond)
 	assert.Equal(t, 5, f.count("/apps"), "start (2 pages) + one early listing (3 pages)")
+}
+
+// A server that never stops paging is given up on, not followed forever.
+func TestAPISourceEndlessPagingIsBounded(t *testing.T) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Next-Range", "id ]x..; max=1")
+		w.WriteHeader(http.StatusPartialContent)
+		_, _ = w.Write([]byte(`[]`))
+	}))
+	t.Cleanup(srv.Close)
+	s, _, _ := newTestAPISource(t, srv.URL)
+	s.tune.maxPages = 3
+	_, err := s.refresh(context.Background())
+	assert.ErrorContains(t, err, "GET /apps: more than 3 pages; giving up")
+	assert.Equal(t, int64(3), n.Load())
 }
