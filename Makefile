@@ -7,7 +7,7 @@
 #   make build            build dist/otelcol-heroku (only when inputs changed)
 #   make run              build, then run it with testdata/collector/default.yaml
 #   make demo             build, start it, post the sample drain, show what came out, stop it
-#   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
+#   make test             generated files current, vet, unit tests (-race) with coverage, short fuzz runs, e2e tests
 #   make test-replicas    two collectors behind nginx: exactly-once, cost of a killed replica
 #   make image            container image with buildah (make test-image builds and checks it)
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
@@ -36,6 +36,10 @@ IMAGE_TAG ?= localhost/otelcol-heroku:dev
 
 # Unit tests run with the race detector; RACE= turns it off.
 RACE ?= -race
+# Unit tests write a coverprofile; scripts/coverage.sh prints it per package
+# and fails when the components (receiver/, processor/) are under COVERAGE_MIN.
+COVERPROFILE ?= coverage.out
+COVERAGE_MIN ?= 90
 # Per-target fuzz time: short in `make test`, long in `make fuzz`.
 SHORT_FUZZTIME ?= 5s
 FUZZTIME ?= 5m
@@ -110,9 +114,10 @@ test: check-generated vet unit fuzz-short e2e
 vet:
 	$(GO) vet ./...
 
-# Every package but e2e (which needs the binary).
+# Every package but e2e (which needs the binary), then the coverage report.
 unit:
-	$(GO) test $(RACE) -timeout $(UNIT_TIMEOUT) $$($(GO) list ./... | grep -v '/e2e$$')
+	$(GO) test $(RACE) -timeout $(UNIT_TIMEOUT) -coverprofile=$(COVERPROFILE) $$($(GO) list ./... | grep -v '/e2e$$')
+	scripts/coverage.sh $(COVERPROFILE) $(COVERAGE_MIN)
 
 fuzz-short:
 	FUZZTIME=$(SHORT_FUZZTIME) GO=$(GO) scripts/fuzz.sh $(SHORT_FUZZTIME)

@@ -12,12 +12,9 @@ import (
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/confmap"
-)
 
-// drainTokenAttribute is the resource attribute on which the herokudrain
-// receiver puts the Logplex-Drain-Token header value. Keep it in sync with
-// the receiver.
-const drainTokenAttribute = "heroku.drain.token"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
+)
 
 // UnknownAction says what happens to a resource whose drain token is missing
 // or not listed in Config.Apps.
@@ -97,13 +94,9 @@ const (
 
 var _ confmap.Validator = (*Config)(nil)
 
-var (
-	// Logplex drain tokens: "d." followed by a UUID; hex is case-insensitive.
-	drainTokenRE = regexp.MustCompile(`^d\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-	// Heroku app names: 3-30 characters, lowercase letters, digits and
-	// dashes, starting with a letter and ending with a letter or digit.
-	appNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,28}[a-z0-9]$`)
-)
+// Heroku app names: 3-30 characters, lowercase letters, digits and dashes,
+// starting with a letter and ending with a letter or digit.
+var appNameRE = regexp.MustCompile(`^[a-z][a-z0-9-]{1,28}[a-z0-9]$`)
 
 const tokenHint = `drain token must look like d.<uuid> (run "heroku drains --json -a APP" and copy "token")`
 
@@ -176,10 +169,10 @@ func validateApps(key string, apps map[string]string) []error {
 	seen := make(map[string]string, len(tokens)) // normalized token -> token as written
 	for _, tok := range tokens {
 		app := apps[tok]
-		if !drainTokenRE.MatchString(tok) {
+		if !draintoken.Valid(tok) {
 			errs = append(errs, fmt.Errorf("%s: %q: %s", key, tok, tokenHint))
 		} else {
-			norm := strings.ToLower(tok)
+			norm := draintoken.Normalize(tok)
 			if prev, ok := seen[norm]; ok {
 				errs = append(errs, fmt.Errorf("%s: %q and %q are the same drain token (tokens are case-insensitive); keep only one", key, prev, tok))
 			}
@@ -199,7 +192,7 @@ func validateApps(key string, apps map[string]string) []error {
 func normalizeApps(apps map[string]string) map[string]appInfo {
 	m := make(map[string]appInfo, len(apps))
 	for tok, app := range apps {
-		m[strings.ToLower(tok)] = appInfo{Name: app}
+		m[draintoken.Normalize(tok)] = appInfo{Name: app}
 	}
 	return m
 }

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
 
 var (
@@ -72,7 +73,7 @@ var reasons = [2]string{reasonMissingToken, reasonUnknownToken}
 // apply names res if its drain token resolves. It returns the index of the
 // reason (into reasons) when it does not, or -1.
 func (p *appProcessor) apply(res pcommon.Resource, st *batchStats) int {
-	v, ok := res.Attributes().Get(drainTokenAttribute)
+	v, ok := res.Attributes().Get(draintoken.AttributeKey)
 	if !ok || v.Type() != pcommon.ValueTypeStr || v.Str() == "" {
 		return p.unresolved(res, st, 0)
 	}
@@ -171,7 +172,7 @@ func (p *appProcessor) report(ctx context.Context, signal string, st *batchStats
 	if (st.unresolved[0].seen > 0 || st.unresolved[1].seen > 0) && p.logger.Core().Enabled(zap.DebugLevel) {
 		p.logger.Debug("resources with a missing or unknown drain token",
 			zap.String("signal", signal),
-			zap.String("attribute", drainTokenAttribute),
+			zap.String("attribute", draintoken.AttributeKey),
 			zap.Int64("missing", st.unresolved[0].seen),
 			zap.Int64("unknown", st.unresolved[1].seen),
 			zap.Bool("dropped", p.drop),

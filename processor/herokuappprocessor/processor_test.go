@@ -18,6 +18,7 @@ import (
 
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadatatest"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
 
 const (
@@ -166,7 +167,7 @@ func newTestConfig(unknown UnknownAction) *Config {
 func setResource(r pcommon.Resource, in res) {
 	r.Attributes().PutStr("cloud.provider", "heroku")
 	if in.token != noToken {
-		r.Attributes().PutStr(drainTokenAttribute, in.token)
+		r.Attributes().PutStr(draintoken.AttributeKey, in.token)
 	}
 	if in.service != "" {
 		r.Attributes().PutStr(serviceNameKey, in.service)
@@ -175,7 +176,7 @@ func setResource(r pcommon.Resource, in res) {
 
 func checkResource(t *testing.T, r pcommon.Resource, w want) {
 	t.Helper()
-	tok, ok := r.Attributes().Get(drainTokenAttribute)
+	tok, ok := r.Attributes().Get(draintoken.AttributeKey)
 	if w.token == noToken {
 		assert.False(t, ok, "token attribute should be absent")
 	} else if assert.True(t, ok, "token attribute should stay") {
@@ -332,7 +333,7 @@ func TestNonStringToken(t *testing.T) {
 	p, err := NewFactory().CreateLogs(context.Background(), processortest.NewNopSettings(metadata.Type), newTestConfig(UnknownDrop), sink)
 	require.NoError(t, err)
 	ld := plog.NewLogs()
-	ld.ResourceLogs().AppendEmpty().Resource().Attributes().PutInt(drainTokenAttribute, 42)
+	ld.ResourceLogs().AppendEmpty().Resource().Attributes().PutInt(draintoken.AttributeKey, 42)
 	require.NoError(t, p.ConsumeLogs(context.Background(), ld))
 	assert.Empty(t, sink.AllLogs())
 }

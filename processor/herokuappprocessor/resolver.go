@@ -2,13 +2,13 @@ package herokuappprocessor // import "github.com/herokudrain/herokudrain/process
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"go.opentelemetry.io/collector/component"
 	"go.uber.org/zap"
 
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
 
 // appInfo is what a drain token resolves to.
@@ -43,7 +43,7 @@ func newResolver(cfg *Config, logger *zap.Logger, tb *metadata.TelemetryBuilder)
 // lookup resolves a drain token. A token no source knows is reported to the
 // API source, which may refresh early once for it.
 func (r *resolver) lookup(token string) (appInfo, bool) {
-	tok := strings.ToLower(token)
+	tok := draintoken.Normalize(token)
 	if a, ok := r.static[tok]; ok {
 		return a, true
 	}

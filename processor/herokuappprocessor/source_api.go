@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
 
 // Facts about the Heroku Platform API (Dev Center "Platform API Reference"):
@@ -233,7 +234,7 @@ func (s *apiSource) refresh(ctx context.Context) (map[string]appInfo, error) {
 		}
 		for _, d := range drains {
 			if d.Token != "" {
-				m[strings.ToLower(d.Token)] = appInfo{Name: app.Name, ID: app.ID}
+				m[draintoken.Normalize(d.Token)] = appInfo{Name: app.Name, ID: app.ID}
 			}
 		}
 	}

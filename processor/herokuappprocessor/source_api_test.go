@@ -25,6 +25,7 @@ import (
 
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadatatest"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
 
 const testAPIKey = "hrku-test-0123456789abcdef"
@@ -425,10 +426,10 @@ func TestProcessorNamesFromAPIOnFirstBatch(t *testing.T) {
 	require.Len(t, sink.AllLogs(), 1)
 	attrs := sink.AllLogs()[0].ResourceLogs().At(0).Resource().Attributes()
 	assert.Equal(t, map[string]any{
-		"cloud.provider":    "heroku",
-		drainTokenAttribute: apiTokA2,
-		"service.name":      "acme-web",
-		"heroku.app.id":     "01234567-89ab-4def-8123-000000000001",
+		"cloud.provider":        "heroku",
+		draintoken.AttributeKey: apiTokA2,
+		"service.name":          "acme-web",
+		"heroku.app.id":         "01234567-89ab-4def-8123-000000000001",
 	}, attrs.AsRaw())
 }
 

@@ -3,7 +3,6 @@ package herokudrainreceiver // import "github.com/herokudrain/herokudrain/receiv
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/confmap"
 
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 
@@ -96,8 +96,6 @@ type DedupeConfig struct {
 
 var _ confmap.Validator = (*Config)(nil)
 
-var drainTokenRE = regexp.MustCompile(`^d\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // Validate checks the configuration and says how to fix what is wrong.
 func (cfg *Config) Validate() error {
 	var errs []error
@@ -111,7 +109,7 @@ func (cfg *Config) Validate() error {
 	switch cfg.StructuredData {
 	case SDAuto, SDNone, SDRFC5424:
 	default:
-		errs = append(errs, fmt.Errorf("structured_data %q is not one of auto, none, rfc5424", cfg.StructuredData))
+		errs = append(errs, fmt.Errorf("structured_data %q is not one of auto, none, rfc5424 (use auto, the default, unless every sender writes STRUCTURED-DATA: rfc5424, or none does: none)", cfg.StructuredData))
 	}
 	if cfg.ConsumeTimeout <= 0 || cfg.ConsumeTimeout >= logplexTimeout {
 		errs = append(errs, fmt.Errorf("consume_timeout %s must be above 0 and below Logplex's 5s request timeout (default %s)", cfg.ConsumeTimeout, defaultConsumeTimeout))
@@ -120,23 +118,23 @@ func (cfg *Config) Validate() error {
 	for i, c := range cfg.BasicAuth {
 		switch {
 		case c.Username == "":
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: username is empty", i))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: username is empty (set it to the user in the drain URL, https://USER:PASSWORD@host/path)", i))
 		case strings.Contains(c.Username, ":"):
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: username %q contains ':', which basic auth cannot carry", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: username %q contains ':', which basic auth cannot carry; choose a user without ':'", i, c.Username))
 		}
 		if c.Password == "" {
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q is empty", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q is empty (set it to the password in the drain URL, https://USER:PASSWORD@host/path)", i, c.Username))
 		} else if strings.Contains(string(c.Password), ":") {
 			// Logplex splits the drain URL's userinfo on ':' and cannot send such a password.
 			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q contains ':', which Logplex cannot send; use [A-Za-z0-9._~-]", i, c.Username))
 		}
 		if seen[c.Username+"\x00"+string(c.Password)] {
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: duplicate credential for %q", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: duplicate credential for %q; remove one of the entries", i, c.Username))
 		}
 		seen[c.Username+"\x00"+string(c.Password)] = true
 	}
 	for i, tok := range cfg.DrainTokens {
-		if !drainTokenRE.MatchString(tok) {
+		if !draintoken.Valid(tok) {
 			errs = append(errs, fmt.Errorf("drain_tokens[%d]: %q does not look like d.<uuid>; copy \"token\" from `heroku drains --json -a APP`", i, tok))
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
-	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/sharedcomponent"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/sharedcomponent"
 )
 
 // NewFactory returns the factory of the herokudrain receiver.

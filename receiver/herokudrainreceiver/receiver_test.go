@@ -33,7 +33,8 @@ const testToken = "d.fc6b856b-3332-4546-93de-7d0ee272c3bd"
 // in bytes and includes the trailing LF.
 func frame(msg string) string { return fmt.Sprintf("%d %s", len(msg), msg) }
 
-// Lines taken from the reference (heroku-formats.md §1, §2, §3.3).
+// Lines in the forms docs/heroku-formats.md describes ("Framing", "Router
+// lines", "Log runtime metrics").
 var (
 	seedLine    = "<40>1 2012-11-30T06:45:29+00:00 host app web.3 - State changed from starting to up\n"
 	loadLine    = "<45>1 2015-05-09T20:21:25.608433+00:00 host heroku web.1 - source=web.1 dyno=heroku.2808254.d97d0ea7-cf3d-411b-b453-d2943a50b456 sample#load_avg_1m=2.46 sample#load_avg_5m=1.06 sample#load_avg_15m=0.99\n"

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/logplextest"
@@ -114,7 +115,7 @@ func TestPiecesThatNeverComeAreEmittedAfterMaxWait(t *testing.T) {
 	assert.True(t, utf8.ValidString(rec.Body().Str()))
 	assert.Equal(t, "true", attr(t, rec.Attributes(), translate.AttrSplitIncomplete))
 	assert.Equal(t, "2", attr(t, rec.Attributes(), translate.AttrSplitPieces))
-	assert.Equal(t, testToken, attr(t, sink.AllLogs()[0].ResourceLogs().At(0).Resource().Attributes(), translate.AttrDrainToken))
+	assert.Equal(t, testToken, attr(t, sink.AllLogs()[0].ResourceLogs().At(0).Resource().Attributes(), draintoken.AttributeKey))
 	assert.Equal(t, int64(1), counterTotal(t, r, "otelcol_receiver_herokudrain_split_lines_given_up"))
 }
 

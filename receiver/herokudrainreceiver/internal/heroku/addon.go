@@ -1,7 +1,7 @@
 package heroku
 
-// Heroku Postgres and Heroku Data for Redis metric lines (reference §3.4,
-// §3.5): APP-NAME "app", PROCID "heroku-postgres" or "heroku-redis":
+// Heroku Postgres and Heroku Data for Redis metric lines (docs/heroku-formats.md,
+// "Heroku Postgres metrics", "Heroku Redis metrics"): APP-NAME "app", PROCID "heroku-postgres" or "heroku-redis":
 //
 //	source=HEROKU_POSTGRESQL_GREEN addon=postgresql-opaque-12345 sample#current_transaction=11618849366 sample#db_size=147391814791bytes …
 //	source=REDIS addon=redis-metric-98068 sample#active-connections=404 … sample#memory-redis=343477584bytes sample#hit-rate=0.7 sample#evicted-keys=0
@@ -46,8 +46,8 @@ type AddonMetricInfo struct {
 	MetricInfo
 }
 
-// AddonTable is the curated list of every Postgres and Redis sample key in
-// the reference, with the metric each becomes. Naming follows OTel
+// AddonTable is the curated list of every Postgres and Redis sample key
+// Heroku documents (docs/heroku-formats.md), with the metric each becomes. Naming follows OTel
 // guidance: counts of things are ".count" ({connection}), maxima ".limit",
 // 0–1 fractions ".utilization" or ".hit_ratio" with unit "1", and series
 // that add up to one quantity (read/write IOPS) share a name and differ by

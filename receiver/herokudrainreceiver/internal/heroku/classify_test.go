@@ -3,7 +3,7 @@ package heroku
 import "testing"
 
 func TestClassifyRoutesEachLineToItsParser(t *testing.T) {
-	// One line per source of reference §1.3/§1.4, quoted from the reference
+	// One line per source (docs/heroku-formats.md, "Syslog header", "Severity"), as documented
 	// where it gives the text.
 	tests := []struct {
 		name      string

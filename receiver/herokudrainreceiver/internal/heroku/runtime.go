@@ -1,6 +1,6 @@
 package heroku
 
-// log-runtime-metrics lines (reference §3.3): APP-NAME "heroku", PROCID the
+// log-runtime-metrics lines (docs/heroku-formats.md, "Log runtime metrics"): APP-NAME "heroku", PROCID the
 // dyno ("web.1"), about every 20 s per dyno as two separate messages:
 //
 //	source=web.1 dyno=heroku.2808254.d97d0ea7-… sample#load_avg_1m=2.46 sample#load_avg_5m=1.06 sample#load_avg_15m=0.99

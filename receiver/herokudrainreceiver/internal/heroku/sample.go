@@ -22,6 +22,9 @@ import "strconv"
 // It does not allocate: values with at most 19 significant digits and a
 // decimal exponent within ±22 (every value Heroku writes) are converted
 // exactly without strconv; longer ones go through strconv.ParseFloat.
+// BenchmarkParseSample measures why: on the values of a Postgres line this
+// is about 4x faster than extent scanning plus strconv.ParseFloat (125 vs
+// 500 ns for eight values), and ParseAddon about 1.7x.
 func ParseSample(b []byte) (v float64, unit []byte, ok bool) {
 	v, n, ok := sampleNumber(b)
 	if !ok {
@@ -211,14 +214,6 @@ const (
 	// (pgpgin/pgpgout), so rates can be taken from it.
 	MetricCounter
 )
-
-// String returns "gauge" or "counter".
-func (k MetricKind) String() string {
-	if k == MetricCounter {
-		return "counter"
-	}
-	return "gauge"
-}
 
 // MetricInfo describes one Heroku sample# key and the metric it becomes.
 // Tables of these (RuntimeTable, AddonTable) are the single place where

@@ -8,7 +8,7 @@ package translate // import "github.com/herokudrain/herokudrain/receiver/herokud
 // taken from go.opentelemetry.io/otel/semconv where they are used.
 const (
 	// Syslog header fields, named as in the OTel log data model's RFC 5424
-	// appendix (syslog.procid, syslog.msgid, syslog.facility, syslog.version).
+	// appendix (syslog.procid, syslog.msgid, syslog.facility).
 	AttrSyslogAppName        = "syslog.appname"
 	AttrSyslogProcID         = "syslog.procid"
 	AttrSyslogMsgID          = "syslog.msgid"
@@ -27,9 +27,6 @@ const (
 	// AttrTimestampInvalid marks a record whose header timestamp did not
 	// parse; Timestamp is then unset and ObservedTimestamp holds receipt.
 	AttrTimestampInvalid = "logplex.timestamp.invalid"
-
-	// Resource attributes.
-	AttrDrainToken = "heroku.drain.token"
 )
 
 // What a line means (internal/heroku.Classify), on log records and, where

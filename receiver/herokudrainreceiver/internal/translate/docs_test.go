@@ -15,6 +15,7 @@ import (
 
 	conventions "go.opentelemetry.io/otel/semconv/v1.43.0"
 
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 )
 
@@ -39,7 +40,7 @@ var semconvKeys = map[string]string{
 }
 
 // resourceKeys are the resource attributes the receiver sets (metadata.yaml).
-var resourceKeys = []string{string(conventions.CloudProviderKey), AttrDrainToken, string(conventions.ServiceNameKey)}
+var resourceKeys = []string{string(conventions.CloudProviderKey), draintoken.AttributeKey, string(conventions.ServiceNameKey)}
 
 // metricFiles build metric points; keys used only there are metric
 // attributes, documented with the metrics, not here.

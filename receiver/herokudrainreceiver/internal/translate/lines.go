@@ -1,8 +1,6 @@
 package translate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 
 import (
-	"unsafe"
-
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
@@ -104,11 +102,13 @@ func (s *lineStrings) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if s.body != "" {
-		// Address comparison only: no pointer is made from the offset.
-		off := uintptr(unsafe.Pointer(unsafe.SliceData(b))) - uintptr(unsafe.Pointer(unsafe.SliceData(s.msg)))
-		if len(b) <= len(s.msg) && off <= uintptr(len(s.msg)-len(b)) {
-			return s.body[off : int(off)+len(b)]
+	if s.body != "" && len(s.msg) > 0 {
+		// A two-index subslice of msg keeps msg's end as its capacity end,
+		// so cap tells its offset; the pointer comparison confirms it (a
+		// foreign or three-index slice falls back to a copy).
+		off := cap(s.msg) - cap(b)
+		if off >= 0 && off <= len(s.msg)-len(b) && &s.msg[off] == &b[0] {
+			return s.body[off : off+len(b)]
 		}
 	}
 	return string(b)

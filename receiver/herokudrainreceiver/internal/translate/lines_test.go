@@ -177,6 +177,15 @@ func TestLineStringsFallBackForForeignBytes(t *testing.T) {
 	if got := s.str(s.msg[2:4]); got != "cd" {
 		t.Errorf("aliased: %q", got)
 	}
+	if n := testing.AllocsPerRun(100, func() { _ = s.str(s.msg[2:4]) }); n != 0 {
+		t.Errorf("aliased: %v allocations, want a substring of the body", n)
+	}
+	if got := s.str(s.msg[1:3:3]); got != "bc" {
+		t.Errorf("three-index subslice: %q", got)
+	}
+	if got := s.str(s.msg[4:]); got != "ef" {
+		t.Errorf("tail: %q", got)
+	}
 	if got := s.str([]byte("xyz")); got != "xyz" {
 		t.Errorf("foreign: %q", got)
 	}

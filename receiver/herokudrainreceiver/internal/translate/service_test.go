@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
@@ -55,8 +56,8 @@ func TestServiceNameOnEveryResource(t *testing.T) {
 				if assert.True(t, ok, "%s resource has no service.name", signal) {
 					assert.Equal(t, tc.service, v.Str(), signal)
 				}
-				tok, ok := res.Attributes().Get(AttrDrainToken)
-				assert.Equal(t, tc.wantToken, ok, "%s: %s present", signal, AttrDrainToken)
+				tok, ok := res.Attributes().Get(draintoken.AttributeKey)
+				assert.Equal(t, tc.wantToken, ok, "%s: %s present", signal, draintoken.AttributeKey)
 				if tc.wantToken {
 					assert.Equal(t, token, tok.Str(), signal)
 				}
