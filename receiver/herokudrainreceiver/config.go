@@ -71,6 +71,9 @@ type Config struct {
 	// URL query parameters copied onto the resource as attributes.
 	QueryParameters []string `mapstructure:"query_parameters"`
 
+	// MetricsAggregationConfig: temporality, flush interval, expiry, caps.
+	MetricsAggregationConfig `mapstructure:",squash"`
+
 	metadata.MetricsBuilderConfig `mapstructure:",squash"`
 
 	// prevent unkeyed literal initialization
@@ -147,6 +150,7 @@ func (cfg *Config) Validate() error {
 		}
 	}
 	errs = append(errs, cfg.SplitLines.validate())
+	errs = append(errs, cfg.MetricsAggregationConfig.validate())
 	errs = append(errs, validateQueryParameters(cfg.QueryParameters)...)
 	return errors.Join(errs...)
 }

@@ -43,8 +43,9 @@ func createDefaultConfig() component.Config {
 			TTL:        10 * time.Minute,
 			MaxEntries: 100_000,
 		},
-		SplitLines:           defaultSplitLinesConfig(),
-		MetricsBuilderConfig: metadata.DefaultMetricsBuilderConfig(),
+		SplitLines:               defaultSplitLinesConfig(),
+		MetricsAggregationConfig: defaultMetricsAggregation(),
+		MetricsBuilderConfig:     metadata.DefaultMetricsBuilderConfig(),
 	}
 }
 

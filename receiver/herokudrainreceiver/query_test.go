@@ -84,6 +84,7 @@ func TestDrainURLQueryBecomesResourceAttributes(t *testing.T) {
 	assert.Equal(t, "staging", second["env"])
 	assert.NotContains(t, second, "team_owner")
 
+	r.flush(t) // metrics are emitted at the aggregator's flush
 	require.NotEmpty(t, metrics.AllMetrics())
 	mres := metrics.AllMetrics()[0].ResourceMetrics().At(0).Resource().Attributes().AsRaw()
 	assert.Equal(t, "prod", mres["env"])

@@ -40,6 +40,7 @@ type drainReceiver struct {
 	auth    *authenticator
 	seen    *dedupe.Cache
 	dynos   *translate.DynoTracker
+	metrics *metricsState
 	splits  *splitLines
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
@@ -78,6 +79,7 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 	if cfg.Dedupe.Enabled {
 		r.seen = dedupe.New(cfg.Dedupe.MaxEntries, cfg.Dedupe.TTL, nil)
 	}
+	r.metrics = newMetricsState(cfg, r.instanceID())
 	r.builder.New = func() any { return metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set) }
 	return r, nil
 }
@@ -105,6 +107,9 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	r.server = srv
 	r.addr = ln.Addr()
 	r.startSplitLines()
+	if r.nextMetrics != nil {
+		r.startFlushing()
+	}
 	r.serveWG.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
@@ -124,6 +129,7 @@ func (r *drainReceiver) Shutdown(ctx context.Context) error {
 	}
 	r.serveWG.Wait()
 	r.stopSplitLines()
+	r.stopFlushing(ctx)
 	r.telemetry.Shutdown()
 	return err
 }

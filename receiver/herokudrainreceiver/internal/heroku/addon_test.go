@@ -73,7 +73,7 @@ func TestParseAddonPostgres2022Capture(t *testing.T) {
 		"waiting-connections":  {"heroku.postgres.connection.waiting", 0, "{connection}"},
 		"index-cache-hit-rate": {"heroku.postgres.index_cache.hit_ratio", 0.99625, "1"},
 		"table-cache-hit-rate": {"heroku.postgres.table_cache.hit_ratio", 0.99686, "1"},
-		"load-avg-15m":         {"heroku.postgres.load_average.15m", 0.2475, "1"},
+		"load-avg-15m":         {"heroku.postgres.load_average.15m", 0.2475, "{thread}"},
 		"read-iops":            {"heroku.postgres.disk.iops", 302.48, "{operation}/s"},
 		"write-iops":           {"heroku.postgres.disk.iops", 351.78, "{operation}/s"},
 		"tmp-disk-used":        {"heroku.postgres.tmp_disk.used", 542765056, "By"},
@@ -130,7 +130,7 @@ func TestParseAddonRedisDocExample(t *testing.T) {
 	}
 	checkAddon(t, got, map[string]addonWant{
 		"active-connections": {"heroku.redis.connection.count", 404, "{connection}"},
-		"load-avg-1m":        {"heroku.redis.load_average.1m", 0.115, "1"},
+		"load-avg-1m":        {"heroku.redis.load_average.1m", 0.115, "{thread}"},
 		"write-iops":         {"heroku.redis.disk.iops", 54.758, "{operation}/s"},
 		"memory-total":       {"heroku.redis.memory.total", 15405660 * 1024, "By"},
 		"memory-redis":       {"heroku.redis.memory.used", 343477584, "By"},
@@ -190,7 +190,7 @@ func TestAddonTableIsCompleteAndConsistent(t *testing.T) {
 	seen := map[string]string{}
 	pairs := map[string]bool{}
 	for _, e := range AddonTable {
-		if e.Name == "" || e.Unit == "" || e.Description == "" {
+		if e.Name == "" || e.Unit == "" {
 			t.Errorf("incomplete entry %+v", e)
 		}
 		id := e.Service.String() + "/" + e.Key

@@ -42,6 +42,16 @@ type Settings struct {
 	// Dynos, when set, counts the dynos reporting runtime metrics across
 	// requests (heroku.dynos.reporting).
 	Dynos *DynoTracker
+	// RequestIDs, when set, makes heroku.router.requests count each router
+	// request id once across requests.
+	RequestIDs *RequestIDs
+	// URLPaths, when set, caps the url.path values RouterMetricsURLPath adds.
+	URLPaths *URLPaths
+	// ExponentialMeasures gives app measure# metrics exponential histograms
+	// instead of explicit buckets.
+	ExponentialMeasures bool
+	// DisabledHistograms names declared histograms (Histograms) not to emit.
+	DisabledHistograms map[string]bool
 }
 
 // Counts summarises what a Batch saw.
@@ -51,6 +61,9 @@ type Counts struct {
 	// LogplexDropped sums the "N messages dropped" reported by L10/L12/L13
 	// lines in this batch.
 	LogplexDropped int64
+	// URLPathsOverflow counts router observations whose url.path became
+	// OtherPath because of the URLPaths cap.
+	URLPathsOverflow int64
 }
 
 // Batch accumulates the pdata for one request body.
@@ -60,8 +73,8 @@ type Batch struct {
 	res      pcommon.Resource
 	appKey   string // drain token and app name: whose dynos these are
 
-	// start is the earliest line timestamp seen: delta points cover
-	// (start, observed].
+	// start is the earliest line timestamp seen, the start of this batch's
+	// points (the aggregator gives the series it emits their own).
 	start pcommon.Timestamp
 
 	logs    plog.Logs
@@ -74,6 +87,8 @@ type Batch struct {
 	hist      histograms
 	dynosSeen []string
 	nameBuf   []byte
+	logCounts map[recordKey]int64
+	requests  []routerRequest
 
 	// line is what the current frame means; reused across frames so that
 	// classification does not allocate.
@@ -112,6 +127,7 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 	}
 	if set.Metrics {
 		b.extra.init()
+		b.logCounts = map[recordKey]int64{}
 		b.hist.init()
 		b.appKey = r.DrainToken + "\x00" + r.AppName
 	}
@@ -140,6 +156,9 @@ func (b *Batch) Add(f *logplex.Frame) {
 	if b.set.Logs {
 		b.addRecord(f, line)
 	}
+	if b.set.Metrics {
+		b.countRecord(f, line)
+	}
 	if b.set.Traces && f.Err == nil && line != nil && line.Kind == heroku.KindRouter {
 		b.addSpan(f, line)
 	}
@@ -155,6 +174,9 @@ func (b *Batch) Add(f *logplex.Frame) {
 func (b *Batch) AddUnreadable(raw []byte, reason string) {
 	b.counts.Frames++
 	b.counts.Malformed++
+	if b.set.Metrics {
+		b.countRecord(nil, nil)
+	}
 	if !b.set.Logs {
 		return
 	}
@@ -184,6 +206,8 @@ func (b *Batch) Metrics() pmetric.Metrics {
 		start = b.observed
 	}
 	mb := b.set.Builder
+	b.recordLogCounts()
+	b.recordRouterRequests()
 	if len(b.dynosSeen) > 0 && b.set.Dynos != nil {
 		counts := map[string]int64{}
 		now := b.observed.AsTime()
@@ -193,6 +217,7 @@ func (b *Batch) Metrics() pmetric.Metrics {
 		}
 	}
 	md := mb.Emit(metadata.WithResource(b.res), metadata.WithStartTimeOverride(start))
+	markCountersDelta(md)
 	if b.extra.len() == 0 && b.hist.len() == 0 {
 		return md
 	}
