@@ -189,6 +189,15 @@ func testApps() []fakeApp {
 	}
 }
 
+// apiConfig is the default configuration with heroku_api pointed at url.
+func apiConfig(url string) *Config {
+	cfg := createDefaultConfig().(*Config)
+	api := cfg.HerokuAPI.GetOrInsertDefault()
+	api.APIKey = testAPIKey
+	api.Endpoint = url
+	return cfg
+}
+
 // fastTuning makes retries and pacing quick for tests.
 func fastTuning(t *testing.T) {
 	old := defaultAPITuning
@@ -410,10 +419,7 @@ func TestAPISourceStopsDuringBackoff(t *testing.T) {
 func TestProcessorNamesFromAPIOnFirstBatch(t *testing.T) {
 	fastTuning(t)
 	_, srv := newFakeAPI(t, testApps()...)
-	cfg := createDefaultConfig().(*Config)
-	api := cfg.HerokuAPI.GetOrInsertDefault()
-	api.APIKey = testAPIKey
-	api.Endpoint = srv.URL
+	cfg := apiConfig(srv.URL)
 	require.NoError(t, cfg.Validate())
 
 	sink := new(consumertest.LogsSink)
@@ -437,10 +443,7 @@ func TestProcessorNamesFromAPIOnFirstBatch(t *testing.T) {
 func TestPipelinesShareOneResolver(t *testing.T) {
 	fastTuning(t)
 	f, srv := newFakeAPI(t, testApps()...)
-	cfg := createDefaultConfig().(*Config)
-	api := cfg.HerokuAPI.GetOrInsertDefault()
-	api.APIKey = testAPIKey
-	api.Endpoint = srv.URL
+	cfg := apiConfig(srv.URL)
 	set := metadatatest.NewSettings(componenttest.NewTelemetry())
 	lp, err := NewFactory().CreateLogs(context.Background(), set, cfg, consumertest.NewNop())
 	require.NoError(t, err)
@@ -461,10 +464,7 @@ func TestPipelinesShareOneResolver(t *testing.T) {
 func TestProcessorUnknownTokenTriggersEarlyListing(t *testing.T) {
 	fastTuning(t)
 	f, srv := newFakeAPI(t, testApps()...)
-	cfg := createDefaultConfig().(*Config)
-	api := cfg.HerokuAPI.GetOrInsertDefault()
-	api.APIKey = testAPIKey
-	api.Endpoint = srv.URL
+	cfg := apiConfig(srv.URL)
 	sink := new(consumertest.LogsSink)
 	p, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), cfg, sink)
 	require.NoError(t, err)

@@ -147,12 +147,9 @@ func TestSourcePrecedence(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "apps.json")
 	writeFile(t, path, `{"`+tokWeb+`": "file-name", "`+tokWorker+`": "file-name"}`)
 
-	cfg := createDefaultConfig().(*Config)
+	cfg := apiConfig(srv.URL)
 	cfg.Apps = map[string]string{tokWeb: "static-name"}
 	cfg.AppsFile = path
-	api := cfg.HerokuAPI.GetOrInsertDefault()
-	api.APIKey = testAPIKey
-	api.Endpoint = srv.URL
 	require.NoError(t, cfg.Validate())
 
 	sink := new(consumertest.LogsSink)
