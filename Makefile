@@ -6,8 +6,11 @@
 #   make check-generated  fail when generated files are out of date
 #   make build            build dist/otelcol-heroku (only when inputs changed)
 #   make run              build, then run it with testdata/collector/default.yaml
-#   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
-#   make test-adversarial hostile input and bad backends against the binary (~4 min)
+#   make demo             build, start it, post the sample drain, show what came out, stop it
+#   make test             generated files current, vet, unit tests (-race) with coverage, short fuzz runs, e2e tests
+#   make test-adversarial hostile input and bad backends against the binary (~2 min)
+#   make test-replicas    two collectors behind nginx: exactly-once, cost of a killed replica
+#   make image            container image with buildah (make test-image builds and checks it)
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
 #   make bench            benchmarks (scripts/bench.sh)
 #   make clean            remove dist/ (make distclean also removes .tools/)
@@ -15,6 +18,10 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := build
+
+# Build with the Go installed here, never a downloaded toolchain (go.mod's
+# go line is met by Go 1.26.8).
+export GOTOOLCHAIN := local
 
 GO ?= go
 TOOLS_BIN := $(CURDIR)/.tools/bin
@@ -26,9 +33,14 @@ DIST_DIR := dist
 DIST_BIN := $(DIST_DIR)/otelcol-heroku
 BUILDER_CONFIG := builder-config.yaml
 CONFIG ?= testdata/collector/default.yaml
+IMAGE_TAG ?= localhost/otelcol-heroku:dev
 
 # Unit tests run with the race detector; RACE= turns it off.
 RACE ?= -race
+# Unit tests write a coverprofile; scripts/coverage.sh prints it per package
+# and fails when the components (receiver/, processor/) are under COVERAGE_MIN.
+COVERPROFILE ?= coverage.out
+COVERAGE_MIN ?= 90
 # Per-target fuzz time: short in `make test`, long in `make fuzz`.
 SHORT_FUZZTIME ?= 5s
 FUZZTIME ?= 5m
@@ -46,7 +58,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e test-adversarial fuzz bench clean distclean
+.PHONY: tools generate check-generated build run demo test vet unit fuzz-short e2e test-adversarial test-replicas image test-image fuzz bench clean distclean
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -90,6 +102,12 @@ $(DIST_BIN): $(BUILDER_CONFIG) go.mod go.sum $(GO_SOURCES) | $(OCB)
 run: $(DIST_BIN)
 	$(DIST_BIN) --config $(CONFIG)
 
+## demo: build if needed, start the collector with the default config, post
+## testdata/drains/sample.logplex, show what came out, stop the collector.
+## Absolute paths: `make -C /path/to/herokudrain demo` works from anywhere.
+demo: $(DIST_BIN)
+	$(CURDIR)/scripts/demo.sh $(CURDIR)/$(DIST_BIN) $(abspath $(CONFIG)) $(CURDIR)/testdata/drains/sample.logplex
+
 ## test: generated files current, vet, unit tests, short fuzz runs of every
 ## fuzz target, e2e tests
 test: check-generated vet unit fuzz-short e2e
@@ -97,9 +115,10 @@ test: check-generated vet unit fuzz-short e2e
 vet:
 	$(GO) vet ./...
 
-# Every package but e2e (which needs the binary).
+# Every package but e2e (which needs the binary), then the coverage report.
 unit:
-	$(GO) test $(RACE) -timeout $(UNIT_TIMEOUT) $$($(GO) list ./... | grep -v '/e2e$$')
+	$(GO) test $(RACE) -timeout $(UNIT_TIMEOUT) -coverprofile=$(COVERPROFILE) $$($(GO) list ./... | grep -v '/e2e$$')
+	scripts/coverage.sh $(COVERPROFILE) $(COVERAGE_MIN)
 
 fuzz-short:
 	FUZZTIME=$(SHORT_FUZZTIME) GO=$(GO) scripts/fuzz.sh $(SHORT_FUZZTIME)
@@ -115,6 +134,22 @@ e2e: $(DIST_BIN)
 test-adversarial: $(DIST_BIN)
 	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -tags adversarial -count=1 -timeout 10m -v \
 		-run 'TestAdversarial' ./e2e/ 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok)|_test\.go:[0-9]+:'
+
+## test-replicas: two collectors behind nginx (hash on Logplex-Frame-Id) and a
+## retrying Logplex client: exactly-once while both live, cost of a killed
+## replica (docs/replicas.md). Installs Debian's nginx-light when missing.
+test-replicas: $(DIST_BIN)
+	HEROKUDRAIN_REPLICAS=1 OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -v -timeout 5m -run TestReplicasBehindNginx ./e2e/
+
+## image: container image localhost/otelcol-heroku:dev with buildah, from
+## scratch (static binaries, no registry): deploy/container/Containerfile
+image: $(DIST_BIN)
+	GO=$(GO) scripts/image.sh $(IMAGE_TAG)
+
+## test-image: build the image in a private buildah store and check it
+## (non-root, health check, files; runs its binaries on loopback)
+test-image: $(DIST_BIN)
+	HEROKUDRAIN_IMAGE=1 OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -v -timeout 10m -run TestContainerImage ./e2e/
 
 ## fuzz: long runs of every fuzz target
 fuzz:

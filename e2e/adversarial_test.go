@@ -30,9 +30,9 @@ import (
 // GOMEMLIMIT set.
 const rssLimit = 150 * oneMiB
 
-// probe runs the shipped otlp_grpc.yaml against a strict gRPC backend and
+// adversarialProbe runs the shipped otlp_grpc.yaml against a strict gRPC backend and
 // samples the collector's RSS until the test ends, then checks the bound.
-func probe(t *testing.T) (*grpcSink, *Collector, Endpoints, *rssSampler) {
+func adversarialProbe(t *testing.T) (*grpcSink, *Collector, Endpoints, *rssSampler) {
 	t.Helper()
 	sink, c, ep := startGRPCCollector(t)
 	rss := sampleRSS(c.PID(), 20*time.Millisecond)
@@ -146,7 +146,7 @@ func lost(sink *grpcSink, acked []string, wait time.Duration) int {
 }
 
 func TestAdversarialSlowloris(t *testing.T) {
-	_, _, ep, _ := probe(t)
+	_, _, ep, _ := adversarialProbe(t)
 	const conns = 200
 	closed := make(chan time.Duration, conns)
 	for range conns {
@@ -200,7 +200,7 @@ func isTimeout(err error) bool {
 }
 
 func TestAdversarialGzipBomb(t *testing.T) {
-	sink, _, ep, _ := probe(t)
+	sink, _, ep, _ := adversarialProbe(t)
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
 	zero := make([]byte, 1<<20)
@@ -234,7 +234,7 @@ func TestAdversarialGzipBomb(t *testing.T) {
 }
 
 func TestAdversarialHugeBodyAndHeaders(t *testing.T) {
-	sink, _, ep, _ := probe(t)
+	sink, _, ep, _ := adversarialProbe(t)
 	frame := []byte(fmt.Sprintf("%d %s", len(routerLineText)+1, routerLineText+"\n"))
 	for i := range 3 {
 		body := io.LimitReader(repeatReader(frame), 64<<20)
@@ -287,7 +287,7 @@ func (r repeatReader) Read(p []byte) (int, error) {
 }
 
 func TestAdversarialFrameIdFlood(t *testing.T) {
-	sink, _, ep, _ := probe(t)
+	sink, _, ep, _ := adversarialProbe(t)
 	frame := fmt.Sprintf("%d %s", len(routerLineText)+1, routerLineText+"\n")
 	post := func(hc *http.Client, id string) int {
 		req, _ := http.NewRequest(http.MethodPost, ep.DrainURL(""), strings.NewReader(frame))
@@ -325,7 +325,7 @@ func TestAdversarialFrameIdFlood(t *testing.T) {
 }
 
 func TestAdversarialInvalidUTF8AndNULBytes(t *testing.T) {
-	sink, _, ep, _ := probe(t)
+	sink, _, ep, _ := adversarialProbe(t)
 	var msgs []logplextest.Message
 	var want []string
 	for i := range 100 {
@@ -361,7 +361,7 @@ func TestAdversarialInvalidUTF8AndNULBytes(t *testing.T) {
 // deadBackend: 64 senders for 20 s while the backend is down, then the
 // backend returns; every acknowledged line must arrive.
 func TestAdversarialDeadBackend(t *testing.T) {
-	sink, _, ep, _ := probe(t)
+	sink, _, ep, _ := adversarialProbe(t)
 	sink.down.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -383,7 +383,7 @@ func TestAdversarialDeadBackend(t *testing.T) {
 }
 
 func TestAdversarialSlowBackend(t *testing.T) {
-	sink, _, ep, _ := probe(t)
+	sink, _, ep, _ := adversarialProbe(t)
 	sink.delay.Store(int64(3 * time.Second))
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
@@ -401,7 +401,7 @@ func TestAdversarialSlowBackend(t *testing.T) {
 }
 
 func TestAdversarialSIGTERMUnderLoad(t *testing.T) {
-	sink, c, ep, _ := probe(t)
+	sink, c, ep, _ := adversarialProbe(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan *loadResult)
 	go func() { done <- load(ctx, ep.DrainURL(""), 16) }()

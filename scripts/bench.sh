@@ -30,11 +30,11 @@ awk '
 		}
 	}
 	END {
-		n = split("BenchmarkScanner:BenchmarkBaselineSplitLines BenchmarkBatchLogs:BenchmarkBaselineNaiveLogs BenchmarkBatchBoth:BenchmarkBaselineNaiveLogs", pairs, " ")
+		n = split("BenchmarkScanner:BenchmarkBaselineSplitLines BenchmarkBatchLogs:BenchmarkBaselineNaiveLogs BenchmarkBatchBoth:BenchmarkBaselineNaiveLogs BenchmarkParseSample/own:BenchmarkParseSample/strconv", pairs, " ")
 		for (p = 1; p <= n; p++) {
 			split(pairs[p], ab, ":")
 			if ((ab[1] in ns) && (ab[2] in ns) && ns[ab[2]] > 0)
-				printf "  %-22s vs %-28s %6.2fx time   allocs/op %s vs %s\n", ab[1], ab[2], ns[ab[1]] / ns[ab[2]], allocs[ab[1]], allocs[ab[2]]
+				printf "  %-28s vs %-30s %6.2fx time   allocs/op %s vs %s\n", ab[1], ab[2], ns[ab[1]] / ns[ab[2]], allocs[ab[1]], allocs[ab[2]]
 		}
 	}' "$out"
 

@@ -4,13 +4,15 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
-	"strings"
+
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
 
 // authenticator checks a request's basic-auth credentials and drain token.
 // Logplex sends the drain URL's userinfo as Authorization: Basic; the drain
 // token is not a secret (it is in `heroku drains` output), so it only narrows
-// which drains may post once the credentials passed.
+// which drains may post once the credentials passed. Tokens compare
+// case-insensitively, as in the herokuapp processor (draintoken.Normalize).
 type authenticator struct {
 	creds  []credentialDigest
 	tokens map[string]struct{}
@@ -33,7 +35,7 @@ func newAuthenticator(creds []Credential, tokens []string) *authenticator {
 	if len(tokens) > 0 {
 		a.tokens = make(map[string]struct{}, len(tokens))
 		for _, t := range tokens {
-			a.tokens[strings.ToLower(t)] = struct{}{}
+			a.tokens[draintoken.Normalize(t)] = struct{}{}
 		}
 	}
 	return a
@@ -56,9 +58,7 @@ func (a *authenticator) check(req *http.Request) authResult {
 		}
 	}
 	if a.tokens != nil {
-		// Tokens are UUIDs: hex digits match in either case, as in the
-		// herokuapp processor.
-		if _, ok := a.tokens[strings.ToLower(req.Header.Get(headerDrainToken))]; !ok {
+		if _, ok := a.tokens[draintoken.Normalize(req.Header.Get(headerDrainToken))]; !ok {
 			return authForbidden
 		}
 	}

@@ -87,10 +87,11 @@ func TestInFlightBudgetCoversWhatARequestHolds(t *testing.T) {
 		sb.WriteString(frame(routerLine))
 	}
 	body := sb.String()
+	r, logs, metrics := directReceiver(t)
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	_, logs, metrics := serveDirect(t, httptest.NewRequest(http.MethodPost, "/logs", strings.NewReader(body)))
+	r.handle(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/logs", strings.NewReader(body)))
 	runtime.ReadMemStats(&after)
 	perByte := float64(after.TotalAlloc-before.TotalAlloc) / float64(len(body))
 	t.Logf("%.1f bytes allocated per body byte (%d records)", perByte, logs.LogRecordCount())
@@ -105,7 +106,7 @@ func TestBudgetConfigErrorsSayHowToFixThem(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults are valid", func(*Config) {}, ""},
-		{"a budget below one largest request", func(c *Config) { c.MaxInFlightBytes = c.MaxRequestBodySize }, "max_in_flight_bytes 1048576 must be at least 8 x max_request_body_size (1048576)"},
+		{"a budget below one largest request", func(c *Config) { c.MaxInFlightBytes = c.MaxRequestBodySize }, "max_in_flight_bytes 1048576 must be at least 10 x max_request_body_size (1048576)"},
 		{"no body limit", func(c *Config) { c.MaxRequestBodySize = 0 }, "max_request_body_size 0 must be positive"},
 	}
 	for _, tt := range tests {

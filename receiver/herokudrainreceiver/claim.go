@@ -72,7 +72,7 @@ func (r *drainReceiver) dedupe(ctx context.Context, dr *drainRequest) int {
 	for _, c := range []struct {
 		claim  *claim
 		signal dedupe.Signal
-	}{{&dr.logs, dedupe.Logs}, {&dr.metrics, dedupe.Metrics}} {
+	}{{&dr.logs, dedupe.Logs}, {&dr.metrics, dedupe.Metrics}, {&dr.traces, dedupe.Traces}} {
 		if !c.claim.want {
 			continue
 		}
@@ -82,7 +82,7 @@ func (r *drainReceiver) dedupe(ctx context.Context, dr *drainRequest) int {
 		}
 		c.claim.want, c.claim.settle = !dup, done
 	}
-	if !dr.logs.want && !dr.metrics.want {
+	if !dr.logs.want && !dr.metrics.want && !dr.traces.want {
 		r.telemetry.ReceiverHerokudrainDuplicates.Add(ctx, 1)
 		return http.StatusOK
 	}

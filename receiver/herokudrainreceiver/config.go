@@ -3,7 +3,6 @@ package herokudrainreceiver // import "github.com/herokudrain/herokudrain/receiv
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/config/configopaque"
 	"go.opentelemetry.io/collector/confmap"
 
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 
@@ -37,11 +37,11 @@ const (
 	// lines plus one L10 line), and only a single frame larger than that
 	// is sent on its own. 1 MiB keeps such an oversized frame (up to
 	// max_frame_size, 64 KiB by default) and leaves room for other
-	// senders, while a request can reserve no more than 8 MiB of the
+	// senders, while a request can reserve no more than 10 MiB of the
 	// in-flight budget. confighttp's own default is 20 MiB.
 	defaultMaxRequestBodySize = 1 << 20
-	// defaultMaxInFlightBytes holds ~20 Logplex batches (100 KB each, x8
-	// decoded) at once, or 2 requests of the largest size.
+	// defaultMaxInFlightBytes holds ~16 Logplex batches (100 KB each, x10
+	// decoded) at once, or one request of the largest size.
 	defaultMaxInFlightBytes = 16 << 20
 	// logplexTimeout is how long Logplex waits for an answer before it counts
 	// the attempt as failed and retries; our own deadlines stay below it.
@@ -61,7 +61,7 @@ type Config struct {
 	StructuredData string `mapstructure:"structured_data"`
 	// MaxInFlightBytes bounds the memory held by the requests being
 	// processed at once: their bodies and what is decoded from them. Each
-	// request reserves 8 bytes per body byte (Content-Length, or
+	// request reserves 10 bytes per body byte (Content-Length, or
 	// max_request_body_size when unknown or compressed) before its body is
 	// read; a request the budget cannot hold gets 503 + Retry-After at once.
 	MaxInFlightBytes int64 `mapstructure:"max_in_flight_bytes"`
@@ -78,9 +78,19 @@ type Config struct {
 	// (Logplex-Frame-Id, else log-shuttle's X-Request-Id).
 	Dedupe DedupeConfig `mapstructure:"dedupe"`
 
+	// SplitLines rejoins or marks lines Heroku cut into several frames.
+	SplitLines SplitLinesConfig `mapstructure:"split_lines"`
+
 	// RouterMetricsURLPath adds url.path to the router histograms. Off by
 	// default: every distinct path would be a new series.
 	RouterMetricsURLPath bool `mapstructure:"router_metrics_url_path"`
+
+	// QueryParameters is the allowlist (names or wildcard patterns) of drain
+	// URL query parameters copied onto the resource as attributes.
+	QueryParameters []string `mapstructure:"query_parameters"`
+
+	// MetricsAggregationConfig: temporality, flush interval, expiry, caps.
+	MetricsAggregationConfig `mapstructure:",squash"`
 
 	metadata.MetricsBuilderConfig `mapstructure:",squash"`
 
@@ -108,8 +118,6 @@ type DedupeConfig struct {
 
 var _ confmap.Validator = (*Config)(nil)
 
-var drainTokenRE = regexp.MustCompile(`^d\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-
 // Validate checks the configuration and says how to fix what is wrong.
 func (cfg *Config) Validate() error {
 	var errs []error
@@ -123,7 +131,7 @@ func (cfg *Config) Validate() error {
 	switch cfg.StructuredData {
 	case SDAuto, SDNone, SDRFC5424:
 	default:
-		errs = append(errs, fmt.Errorf("structured_data %q is not one of auto, none, rfc5424", cfg.StructuredData))
+		errs = append(errs, fmt.Errorf("structured_data %q is not one of auto, none, rfc5424 (use auto, the default, unless every sender writes STRUCTURED-DATA: rfc5424, or none does: none)", cfg.StructuredData))
 	}
 	if maxBody := cfg.MaxRequestBodySize; maxBody <= 0 {
 		errs = append(errs, fmt.Errorf("max_request_body_size %d must be positive (default %d: 10x the largest Logplex batch)", maxBody, defaultMaxRequestBodySize))
@@ -138,23 +146,23 @@ func (cfg *Config) Validate() error {
 	for i, c := range cfg.BasicAuth {
 		switch {
 		case c.Username == "":
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: username is empty", i))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: username is empty (set it to the user in the drain URL, https://USER:PASSWORD@host/path)", i))
 		case strings.Contains(c.Username, ":"):
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: username %q contains ':', which basic auth cannot carry", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: username %q contains ':', which basic auth cannot carry; choose a user without ':'", i, c.Username))
 		}
 		if c.Password == "" {
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q is empty", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q is empty (set it to the password in the drain URL, https://USER:PASSWORD@host/path)", i, c.Username))
 		} else if strings.Contains(string(c.Password), ":") {
 			// Logplex splits the drain URL's userinfo on ':' and cannot send such a password.
 			errs = append(errs, fmt.Errorf("basic_auth[%d]: password for %q contains ':', which Logplex cannot send; use [A-Za-z0-9._~-]", i, c.Username))
 		}
 		if seen[c.Username+"\x00"+string(c.Password)] {
-			errs = append(errs, fmt.Errorf("basic_auth[%d]: duplicate credential for %q", i, c.Username))
+			errs = append(errs, fmt.Errorf("basic_auth[%d]: duplicate credential for %q; remove one of the entries", i, c.Username))
 		}
 		seen[c.Username+"\x00"+string(c.Password)] = true
 	}
 	for i, tok := range cfg.DrainTokens {
-		if !drainTokenRE.MatchString(tok) {
+		if !draintoken.Valid(tok) {
 			errs = append(errs, fmt.Errorf("drain_tokens[%d]: %q does not look like d.<uuid>; copy \"token\" from `heroku drains --json -a APP`", i, tok))
 		}
 	}
@@ -166,5 +174,8 @@ func (cfg *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("dedupe.max_entries %d must be positive (e.g. 100000)", cfg.Dedupe.MaxEntries))
 		}
 	}
+	errs = append(errs, cfg.SplitLines.validate())
+	errs = append(errs, cfg.MetricsAggregationConfig.validate())
+	errs = append(errs, validateQueryParameters(cfg.QueryParameters)...)
 	return errors.Join(errs...)
 }

@@ -19,11 +19,18 @@ func (r *drainReceiver) deliver(ctx context.Context, dr *drainRequest) int {
 		errs = append(errs, err)
 	}
 	if dr.metrics.want {
-		err := r.consumeMetrics(ctx, dr.batch)
-		dr.metrics.settle(err == nil)
+		// Metrics go into the receiver's aggregation, flushed on its own
+		// schedule; taking them cannot fail.
+		r.addMetrics(ctx, dr.batch)
+		dr.metrics.settle(true)
+	}
+	if dr.traces.want {
+		err := r.consumeTraces(ctx, dr.batch)
+		dr.traces.settle(err == nil)
 		errs = append(errs, err)
 	}
 	err := errors.Join(errs...)
+	dr.split.End(err == nil)
 	if err != nil {
 		r.logger.Debug("Pipeline refused a drain request", zap.Error(err), zap.String("frame_id", dr.http.Header.Get(headerFrameID)))
 	} else if dropped := dr.batch.Counts().LogplexDropped; dropped > 0 {
@@ -43,17 +50,5 @@ func (r *drainReceiver) consumeLogs(ctx context.Context, batch *translate.Batch)
 	ctx = r.obsLogs.StartLogsOp(ctx)
 	err := r.nextLogs.ConsumeLogs(ctx, ld)
 	r.obsLogs.EndLogsOp(ctx, dataFormat, n, err)
-	return err
-}
-
-func (r *drainReceiver) consumeMetrics(ctx context.Context, batch *translate.Batch) error {
-	md := batch.Metrics()
-	n := md.DataPointCount()
-	if n == 0 {
-		return nil
-	}
-	ctx = r.obsMetrics.StartMetricsOp(ctx)
-	err := r.nextMetrics.ConsumeMetrics(ctx, md)
-	r.obsMetrics.EndMetricsOp(ctx, dataFormat, n, err)
 	return err
 }

@@ -20,6 +20,7 @@ func NewFactory() receiver.Factory {
 		createDefaultConfig,
 		receiver.WithLogs(createLogs, metadata.LogsStability),
 		receiver.WithMetrics(createMetrics, metadata.MetricsStability),
+		receiver.WithTraces(createTraces, metadata.TracesStability),
 	)
 }
 
@@ -44,7 +45,9 @@ func createDefaultConfig() component.Config {
 			TTL:        10 * time.Minute,
 			MaxEntries: 100_000,
 		},
-		MetricsBuilderConfig: metadata.DefaultMetricsBuilderConfig(),
+		SplitLines:               defaultSplitLinesConfig(),
+		MetricsAggregationConfig: defaultMetricsAggregation(),
+		MetricsBuilderConfig:     metadata.DefaultMetricsBuilderConfig(),
 	}
 }
 

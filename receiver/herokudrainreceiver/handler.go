@@ -13,6 +13,7 @@ import (
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/rejoin"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 )
 
@@ -34,12 +35,14 @@ type drainRequest struct {
 	observed pcommon.Timestamp
 	msgCount int // Logplex-Msg-Count; advisory
 
-	// logs and metrics say, per signal, whether it is wanted (a pipeline
-	// exists and the batch is not a duplicate) and how to settle the claim.
-	logs, metrics claim
+	// logs, metrics and traces say, per signal, whether it is wanted (a
+	// pipeline exists and the batch is not a duplicate) and how to settle
+	// the claim.
+	logs, metrics, traces claim
 
 	builder *metadata.MetricsBuilder // pooled; returned by finish
 	batch   *translate.Batch
+	split   *rejoin.Session // pieces of cut lines held across requests
 }
 
 // handle serves one drain POST. Each step answers the request itself when
@@ -84,17 +87,22 @@ func (r *drainReceiver) newRequest(req *http.Request) *drainRequest {
 		msgCount: msgCount,
 		logs:     claim{want: r.nextLogs != nil, settle: noClaim},
 		metrics:  claim{want: r.nextMetrics != nil, settle: noClaim},
+		traces:   claim{want: r.nextTraces != nil, settle: noClaim},
 	}
 }
 
-// finish releases what the request holds: unsettled claims are given up
-// (a retry gets processed), and the pooled metrics builder is emptied and
-// returned. Emit empties it; a request that ended before emitting (body
+// finish releases what the request holds: unsettled claims and held
+// pieces of cut lines are given up (a retry gets processed), and the
+// pooled metrics builder is emptied and returned. Emit empties it; a request that ended before emitting (body
 // cut short) must not leave points behind for the next one, which may be
 // another app's.
 func (r *drainReceiver) finish(dr *drainRequest) {
 	dr.logs.settle(false)
 	dr.metrics.settle(false)
+	dr.traces.settle(false)
+	if dr.split != nil {
+		dr.split.End(false) // no-op once settled
+	}
 	if dr.builder != nil {
 		_ = dr.builder.Emit()
 		r.builder.Put(dr.builder)
@@ -112,7 +120,8 @@ func (r *drainReceiver) read(ctx context.Context, dr *drainRequest) int {
 		r.logger.Debug("Unexpected Content-Type on a drain request", zap.String("content_type", hint))
 	}
 	dr.batch = r.newBatch(dr)
-	stats, err := r.scan(dr.http, dr.batch)
+	dr.split = r.beginSplitLines(dr.http, dr.batch)
+	stats, err := r.scan(dr.http, dr.batch, dr.split)
 	counts := dr.batch.Counts()
 	r.telemetry.ReceiverHerokudrainBytes.Add(ctx, stats.BytesRead)
 	r.telemetry.ReceiverHerokudrainFrames.Add(ctx, int64(counts.Frames))
@@ -140,22 +149,30 @@ func (r *drainReceiver) newBatch(dr *drainRequest) *translate.Batch {
 	if dr.metrics.want {
 		dr.builder = r.builder.Get().(*metadata.MetricsBuilder)
 	}
+	query := dr.http.URL.Query()
 	return translate.NewBatch(translate.Settings{
 		Logs:                 dr.logs.want,
 		Metrics:              dr.metrics.want,
+		Traces:               dr.traces.want,
 		Builder:              dr.builder,
 		ResourceAttributes:   r.cfg.MetricsBuilderConfig.ResourceAttributes,
 		ScopeVersion:         r.set.BuildInfo.Version,
 		RouterMetricsURLPath: r.cfg.RouterMetricsURLPath,
 		Dynos:                r.dynos,
+		RequestIDs:           r.metrics.requestIDs,
+		URLPaths:             r.metrics.urlPaths,
+		ExponentialMeasures:  r.cfg.MeasureHistogram == HistogramExponential,
+		DisabledHistograms:   r.metrics.disabledHistograms,
 	}, translate.Resource{
 		DrainToken: dr.http.Header.Get(headerDrainToken),
-		AppName:    dr.http.URL.Query().Get(appQueryParam),
+		AppName:    query.Get(appQueryParam),
+		Attributes: queryAttributes(query, r.cfg.QueryParameters),
 	}, dr.observed, min(dr.msgCount, 4096))
 }
 
-// scan reads the body frame by frame into batch.
-func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch) (logplex.Stats, error) {
+// scan reads the body frame by frame into batch (through split, which
+// holds the pieces of lines Heroku cut).
+func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch, split *rejoin.Session) (logplex.Stats, error) {
 	sd := logplex.SDAuto
 	switch r.cfg.StructuredData {
 	case SDNone:
@@ -170,7 +187,7 @@ func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch) (logplex
 	}
 	s := logplex.NewScanner(req.Body, logplex.Options{MaxFrameSize: r.cfg.MaxFrameSize, SD: sd})
 	for s.Scan() {
-		batch.Add(s.Frame())
+		split.Add(s.Frame()) // to batch, unless held as a piece of a cut line
 	}
 	err := s.Err()
 	var tooLarge *http.MaxBytesError

@@ -31,6 +31,7 @@ type drainReceiver struct {
 
 	nextLogs    consumer.Logs
 	nextMetrics consumer.Metrics
+	nextTraces  consumer.Traces // router spans; nil without a traces pipeline
 
 	obsLogs    *receiverhelper.ObsReport
 	obsMetrics *receiverhelper.ObsReport
@@ -40,6 +41,8 @@ type drainReceiver struct {
 	budget  byteBudget // memory held by requests in flight
 	seen    *dedupe.Cache
 	dynos   *translate.DynoTracker
+	metrics *metricsState
+	splits  *splitLines
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
 	server   *http.Server
@@ -76,15 +79,18 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 		dynos: translate.NewDynoTracker(time.Minute, 10_000, 10_000),
 	}
 	r.budget.limit = cfg.MaxInFlightBytes
+	r.splits = newSplitLines(cfg.SplitLines, tb)
 	if cfg.Dedupe.Enabled {
 		r.seen = dedupe.New(cfg.Dedupe.MaxEntries, cfg.Dedupe.TTL, nil)
 	}
+	r.metrics = newMetricsState(cfg, r.instanceID())
 	r.builder.New = func() any { return metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set) }
 	return r, nil
 }
 
 func (r *drainReceiver) setLogs(next consumer.Logs)       { r.nextLogs = next }
 func (r *drainReceiver) setMetrics(next consumer.Metrics) { r.nextMetrics = next }
+func (r *drainReceiver) setTraces(next consumer.Traces)   { r.nextTraces = next }
 
 // Start listens on the configured endpoint and serves drain requests.
 func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
@@ -106,6 +112,10 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	r.server = srv
 	r.listener = ln
 	r.addr = ln.Addr()
+	r.startSplitLines()
+	if r.nextMetrics != nil {
+		r.startFlushing()
+	}
 	r.serveWG.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
@@ -140,6 +150,8 @@ func (r *drainReceiver) Shutdown(ctx context.Context) error {
 		}
 	}
 	r.serveWG.Wait()
+	r.stopSplitLines()
+	r.stopFlushing(ctx)
 	r.telemetry.Shutdown()
 	return err
 }

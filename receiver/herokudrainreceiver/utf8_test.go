@@ -1,6 +1,7 @@
 package herokudrainreceiver
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -69,8 +70,18 @@ func invalidStrings(m pcommon.Map) []string {
 }
 
 // serveDirect runs one request through a receiver's handler without a
-// network, for tests and fuzzing.
+// network, then flushes the aggregated metrics, for tests and fuzzing.
 func serveDirect(t testing.TB, req *http.Request) (int, *consumertest.LogsSink, *consumertest.MetricsSink) {
+	t.Helper()
+	r, logs, metrics := directReceiver(t)
+	rec := httptest.NewRecorder()
+	r.handle(rec, req)
+	r.flush(context.Background()) // metrics are aggregated, then flushed
+	return rec.Code, logs, metrics
+}
+
+// directReceiver is a receiver with sinks on both pipelines, not started.
+func directReceiver(t testing.TB) (*drainReceiver, *consumertest.LogsSink, *consumertest.MetricsSink) {
 	t.Helper()
 	cfg := NewFactory().CreateDefaultConfig().(*Config)
 	r, err := newDrainReceiver(cfg, receivertest.NewNopSettings(metadata.Type))
@@ -78,9 +89,7 @@ func serveDirect(t testing.TB, req *http.Request) (int, *consumertest.LogsSink, 
 	logs, metrics := new(consumertest.LogsSink), new(consumertest.MetricsSink)
 	r.setLogs(logs)
 	r.setMetrics(metrics)
-	rec := httptest.NewRecorder()
-	r.handle(rec, req)
-	return rec.Code, logs, metrics
+	return r, logs, metrics
 }
 
 func TestEveryWireStringEntersPdataAsValidUTF8(t *testing.T) {

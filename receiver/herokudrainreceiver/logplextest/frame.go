@@ -4,9 +4,9 @@
 // under Logplex's 102400-byte target, posts them with Logplex's headers and
 // follows Logplex's retry, drop and L10 loss-reporting rules.
 //
-// The behaviour modelled here is described in the project's reference
-// (heroku-formats.md §1.1, §1.5 and §1.6). The package has no OpenTelemetry
-// imports so that receiver unit tests and the e2e tests can both use it.
+// The behaviour modelled here is described in docs/heroku-formats.md
+// ("Drain requests", "Limits", "Responses and retries"). The package has no
+// OpenTelemetry imports so that receiver unit tests and the e2e tests can both use it.
 package logplextest
 
 import (

@@ -34,6 +34,7 @@ type Signal uint8
 const (
 	Logs Signal = 1 << iota
 	Metrics
+	Traces
 )
 
 // BytesPerEntry is what one remembered id costs at most, ring slot and map

@@ -1,7 +1,7 @@
 package heroku
 
-// Heroku Postgres and Heroku Data for Redis metric lines (reference §3.4,
-// §3.5): APP-NAME "app", PROCID "heroku-postgres" or "heroku-redis":
+// Heroku Postgres and Heroku Data for Redis metric lines (docs/heroku-formats.md,
+// "Heroku Postgres metrics", "Heroku Redis metrics"): APP-NAME "app", PROCID "heroku-postgres" or "heroku-redis":
 //
 //	source=HEROKU_POSTGRESQL_GREEN addon=postgresql-opaque-12345 sample#current_transaction=11618849366 sample#db_size=147391814791bytes …
 //	source=REDIS addon=redis-metric-98068 sample#active-connections=404 … sample#memory-redis=343477584bytes sample#hit-rate=0.7 sample#evicted-keys=0
@@ -46,8 +46,8 @@ type AddonMetricInfo struct {
 	MetricInfo
 }
 
-// AddonTable is the curated list of every Postgres and Redis sample key in
-// the reference, with the metric each becomes. Naming follows OTel
+// AddonTable is the curated list of every Postgres and Redis sample key
+// Heroku documents (docs/heroku-formats.md), with the metric each becomes. Naming follows OTel
 // guidance: counts of things are ".count" ({connection}), maxima ".limit",
 // 0–1 fractions ".utilization" or ".hit_ratio" with unit "1", and series
 // that add up to one quantity (read/write IOPS) share a name and differ by
@@ -59,86 +59,52 @@ type AddonMetricInfo struct {
 // different unit makes the sample fall back to the unknown-key path.
 var AddonTable = [...]AddonMetricInfo{
 	// Heroku Postgres.
-	{AddonPostgres, MetricInfo{Key: "current_transaction", Name: "heroku.postgres.transaction.id", Unit: "{transaction}", Kind: MetricCounter,
-		Description: "Current transaction ID; it only grows, so its rate is the rate of write transactions."}},
-	{AddonPostgres, MetricInfo{Key: "db_size", Name: "heroku.postgres.db.size", Unit: "By",
-		Description: "Size of the database on disk."}},
-	{AddonPostgres, MetricInfo{Key: "db-max-size", Name: "heroku.postgres.db.limit", Unit: "By",
-		Description: "Largest database size the plan allows."}},
-	{AddonPostgres, MetricInfo{Key: "db-size-percentage-used", Name: "heroku.postgres.db.utilization", Unit: "1",
-		Description: "Database size as a fraction (0–1) of the plan's limit."}},
-	{AddonPostgres, MetricInfo{Key: "tables", Name: "heroku.postgres.table.count", Unit: "{table}",
-		Description: "Number of tables in the database."}},
-	{AddonPostgres, MetricInfo{Key: "active-connections", Name: "heroku.postgres.connection.count", Unit: "{connection}",
-		Description: "Connections established to the database."}},
-	{AddonPostgres, MetricInfo{Key: "waiting-connections", Name: "heroku.postgres.connection.waiting", Unit: "{connection}",
-		Description: "Connections waiting on a lock."}},
-	{AddonPostgres, MetricInfo{Key: "max-connections", Name: "heroku.postgres.connection.limit", Unit: "{connection}",
-		Description: "Connection limit of the plan."}},
-	{AddonPostgres, MetricInfo{Key: "connections-percentage-used", Name: "heroku.postgres.connection.utilization", Unit: "1",
-		Description: "Active connections as a fraction (0–1) of the limit."}},
-	{AddonPostgres, MetricInfo{Key: "index-cache-hit-rate", Name: "heroku.postgres.index_cache.hit_ratio", Unit: "1",
-		Description: "Fraction (0–1) of index block reads served from the buffer cache."}},
-	{AddonPostgres, MetricInfo{Key: "table-cache-hit-rate", Name: "heroku.postgres.table_cache.hit_ratio", Unit: "1",
-		Description: "Fraction (0–1) of table block reads served from the buffer cache."}},
-	{AddonPostgres, MetricInfo{Key: "load-avg-1m", Name: "heroku.postgres.load_average.1m", Unit: "1",
-		Description: "Server load average over 1 minute."}},
-	{AddonPostgres, MetricInfo{Key: "load-avg-5m", Name: "heroku.postgres.load_average.5m", Unit: "1",
-		Description: "Server load average over 5 minutes."}},
-	{AddonPostgres, MetricInfo{Key: "load-avg-15m", Name: "heroku.postgres.load_average.15m", Unit: "1",
-		Description: "Server load average over 15 minutes."}},
+	{AddonPostgres, MetricInfo{Key: "current_transaction", Name: "heroku.postgres.transaction.id", Unit: "{transaction}", Kind: MetricCounter}},
+	{AddonPostgres, MetricInfo{Key: "db_size", Name: "heroku.postgres.db.size", Unit: "By"}},
+	{AddonPostgres, MetricInfo{Key: "db-max-size", Name: "heroku.postgres.db.limit", Unit: "By"}},
+	{AddonPostgres, MetricInfo{Key: "db-size-percentage-used", Name: "heroku.postgres.db.utilization", Unit: "1"}},
+	{AddonPostgres, MetricInfo{Key: "tables", Name: "heroku.postgres.table.count", Unit: "{table}"}},
+	{AddonPostgres, MetricInfo{Key: "active-connections", Name: "heroku.postgres.connection.count", Unit: "{connection}"}},
+	{AddonPostgres, MetricInfo{Key: "waiting-connections", Name: "heroku.postgres.connection.waiting", Unit: "{connection}"}},
+	{AddonPostgres, MetricInfo{Key: "max-connections", Name: "heroku.postgres.connection.limit", Unit: "{connection}"}},
+	{AddonPostgres, MetricInfo{Key: "connections-percentage-used", Name: "heroku.postgres.connection.utilization", Unit: "1"}},
+	{AddonPostgres, MetricInfo{Key: "index-cache-hit-rate", Name: "heroku.postgres.index_cache.hit_ratio", Unit: "1"}},
+	{AddonPostgres, MetricInfo{Key: "table-cache-hit-rate", Name: "heroku.postgres.table_cache.hit_ratio", Unit: "1"}},
+	{AddonPostgres, MetricInfo{Key: "load-avg-1m", Name: "heroku.postgres.load_average.1m", Unit: "{thread}"}},
+	{AddonPostgres, MetricInfo{Key: "load-avg-5m", Name: "heroku.postgres.load_average.5m", Unit: "{thread}"}},
+	{AddonPostgres, MetricInfo{Key: "load-avg-15m", Name: "heroku.postgres.load_average.15m", Unit: "{thread}"}},
 	{AddonPostgres, MetricInfo{Key: "read-iops", Name: "heroku.postgres.disk.iops", Unit: "{operation}/s",
-		AttrKey: "disk.io.direction", AttrValue: "read", Description: "Disk read operations per second."}},
+		AttrKey: "disk.io.direction", AttrValue: "read"}},
 	{AddonPostgres, MetricInfo{Key: "write-iops", Name: "heroku.postgres.disk.iops", Unit: "{operation}/s",
-		AttrKey: "disk.io.direction", AttrValue: "write", Description: "Disk write operations per second."}},
-	{AddonPostgres, MetricInfo{Key: "max-iops", Name: "heroku.postgres.disk.iops_limit", Unit: "{operation}/s",
-		Description: "Provisioned disk operations per second of the plan."}},
-	{AddonPostgres, MetricInfo{Key: "iops-percentage-used", Name: "heroku.postgres.disk.iops_utilization", Unit: "1",
-		Description: "Disk operations as a fraction (0–1) of the provisioned IOPS."}},
-	{AddonPostgres, MetricInfo{Key: "tmp-disk-used", Name: "heroku.postgres.tmp_disk.used", Unit: "By",
-		Description: "Temporary disk space in use (logged in bytes with no suffix)."}},
-	{AddonPostgres, MetricInfo{Key: "tmp-disk-available", Name: "heroku.postgres.tmp_disk.available", Unit: "By",
-		Description: "Temporary disk space available (logged in bytes with no suffix)."}},
-	{AddonPostgres, MetricInfo{Key: "memory-total", Name: "heroku.postgres.memory.total", Unit: "By",
-		Description: "Total server memory."}},
-	{AddonPostgres, MetricInfo{Key: "memory-free", Name: "heroku.postgres.memory.free", Unit: "By",
-		Description: "Free server memory."}},
-	{AddonPostgres, MetricInfo{Key: "memory-cached", Name: "heroku.postgres.memory.cached", Unit: "By",
-		Description: "Memory used by the OS page cache."}},
-	{AddonPostgres, MetricInfo{Key: "memory-postgres", Name: "heroku.postgres.memory.used", Unit: "By",
-		Description: "Memory used by Postgres processes."}},
-	{AddonPostgres, MetricInfo{Key: "memory-percentage-used", Name: "heroku.postgres.memory.utilization", Unit: "1",
-		Description: "Memory in use as a fraction (0–1) of the total."}},
-	{AddonPostgres, MetricInfo{Key: "wal-percentage-used", Name: "heroku.postgres.wal.utilization", Unit: "1",
-		Description: "WAL volume in use as a fraction (0–1), despite the key's name."}},
+		AttrKey: "disk.io.direction", AttrValue: "write"}},
+	{AddonPostgres, MetricInfo{Key: "max-iops", Name: "heroku.postgres.disk.iops_limit", Unit: "{operation}/s"}},
+	{AddonPostgres, MetricInfo{Key: "iops-percentage-used", Name: "heroku.postgres.disk.iops_utilization", Unit: "1"}},
+	{AddonPostgres, MetricInfo{Key: "tmp-disk-used", Name: "heroku.postgres.tmp_disk.used", Unit: "By"}},
+	{AddonPostgres, MetricInfo{Key: "tmp-disk-available", Name: "heroku.postgres.tmp_disk.available", Unit: "By"}},
+	{AddonPostgres, MetricInfo{Key: "memory-total", Name: "heroku.postgres.memory.total", Unit: "By"}},
+	{AddonPostgres, MetricInfo{Key: "memory-free", Name: "heroku.postgres.memory.free", Unit: "By"}},
+	{AddonPostgres, MetricInfo{Key: "memory-cached", Name: "heroku.postgres.memory.cached", Unit: "By"}},
+	{AddonPostgres, MetricInfo{Key: "memory-postgres", Name: "heroku.postgres.memory.used", Unit: "By"}},
+	{AddonPostgres, MetricInfo{Key: "memory-percentage-used", Name: "heroku.postgres.memory.utilization", Unit: "1"}},
+	{AddonPostgres, MetricInfo{Key: "wal-percentage-used", Name: "heroku.postgres.wal.utilization", Unit: "1"}},
 
 	// Heroku Data for Redis.
-	{AddonRedis, MetricInfo{Key: "active-connections", Name: "heroku.redis.connection.count", Unit: "{connection}",
-		Description: "Client connections to Redis."}},
-	{AddonRedis, MetricInfo{Key: "load-avg-1m", Name: "heroku.redis.load_average.1m", Unit: "1",
-		Description: "Server load average over 1 minute."}},
-	{AddonRedis, MetricInfo{Key: "load-avg-5m", Name: "heroku.redis.load_average.5m", Unit: "1",
-		Description: "Server load average over 5 minutes."}},
-	{AddonRedis, MetricInfo{Key: "load-avg-15m", Name: "heroku.redis.load_average.15m", Unit: "1",
-		Description: "Server load average over 15 minutes."}},
+	{AddonRedis, MetricInfo{Key: "active-connections", Name: "heroku.redis.connection.count", Unit: "{connection}"}},
+	{AddonRedis, MetricInfo{Key: "load-avg-1m", Name: "heroku.redis.load_average.1m", Unit: "{thread}"}},
+	{AddonRedis, MetricInfo{Key: "load-avg-5m", Name: "heroku.redis.load_average.5m", Unit: "{thread}"}},
+	{AddonRedis, MetricInfo{Key: "load-avg-15m", Name: "heroku.redis.load_average.15m", Unit: "{thread}"}},
 	{AddonRedis, MetricInfo{Key: "read-iops", Name: "heroku.redis.disk.iops", Unit: "{operation}/s",
-		AttrKey: "disk.io.direction", AttrValue: "read", Description: "Disk read operations per second."}},
+		AttrKey: "disk.io.direction", AttrValue: "read"}},
 	{AddonRedis, MetricInfo{Key: "write-iops", Name: "heroku.redis.disk.iops", Unit: "{operation}/s",
-		AttrKey: "disk.io.direction", AttrValue: "write", Description: "Disk write operations per second."}},
-	{AddonRedis, MetricInfo{Key: "memory-total", Name: "heroku.redis.memory.total", Unit: "By",
-		Description: "Total server memory."}},
-	{AddonRedis, MetricInfo{Key: "memory-free", Name: "heroku.redis.memory.free", Unit: "By",
-		Description: "Free server memory."}},
-	{AddonRedis, MetricInfo{Key: "memory-cached", Name: "heroku.redis.memory.cached", Unit: "By",
-		Description: "Memory used by the OS page cache."}},
-	{AddonRedis, MetricInfo{Key: "memory-redis", Name: "heroku.redis.memory.used", Unit: "By",
-		Description: "Memory used by Redis itself."}},
-	{AddonRedis, MetricInfo{Key: "hit-rate", Name: "heroku.redis.keyspace.hit_ratio", Unit: "1",
-		Description: "Fraction (0–1) of key lookups that found the key."}},
+		AttrKey: "disk.io.direction", AttrValue: "write"}},
+	{AddonRedis, MetricInfo{Key: "memory-total", Name: "heroku.redis.memory.total", Unit: "By"}},
+	{AddonRedis, MetricInfo{Key: "memory-free", Name: "heroku.redis.memory.free", Unit: "By"}},
+	{AddonRedis, MetricInfo{Key: "memory-cached", Name: "heroku.redis.memory.cached", Unit: "By"}},
+	{AddonRedis, MetricInfo{Key: "memory-redis", Name: "heroku.redis.memory.used", Unit: "By"}},
+	{AddonRedis, MetricInfo{Key: "hit-rate", Name: "heroku.redis.keyspace.hit_ratio", Unit: "1"}},
 	// Whether Heroku resets this between samples is undocumented, so it is
 	// reported as the gauge it is logged as.
-	{AddonRedis, MetricInfo{Key: "evicted-keys", Name: "heroku.redis.keys.evicted", Unit: "{key}",
-		Description: "Keys evicted because of the maxmemory policy, as reported."}},
+	{AddonRedis, MetricInfo{Key: "evicted-keys", Name: "heroku.redis.keys.evicted", Unit: "{key}"}},
 }
 
 // LookupAddonMetric returns the AddonTable entry for a service's key

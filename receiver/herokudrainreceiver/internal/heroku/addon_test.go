@@ -6,19 +6,20 @@ import (
 	"testing"
 )
 
-// Message parts of the reference's lines (§3.4, §3.5), verbatim unless noted.
+// Message parts of Postgres and Redis metric lines (docs/heroku-formats.md,
+// "Heroku Postgres metrics", "Heroku Redis metrics"), as captured unless noted.
 const (
-	// §3.4 drain capture (2022), the MSG after "host app heroku-postgres - ".
+	// A drain capture (2022), the MSG after "host app heroku-postgres - ".
 	postgresLine2022 = "source=HEROKU_POSTGRESQL_GREEN addon=postgresql-opaque-12345 sample#current_transaction=11618849366 sample#db_size=147391814791bytes sample#tables=67 sample#active-connections=41 sample#waiting-connections=0 sample#index-cache-hit-rate=0.99625 sample#table-cache-hit-rate=0.99686 sample#load-avg-1m=0.3575 sample#load-avg-5m=0.3275 sample#load-avg-15m=0.2475 sample#read-iops=302.48 sample#write-iops=351.78 sample#tmp-disk-used=542765056 sample#tmp-disk-available=72436027392 sample#memory-total=31328356kB sample#memory-free=242328kB sample#memory-cached=29518708kB sample#memory-postgres=367856kB sample#wal-percentage-used=0.07767112123673295"
-	// §3.4 doc example (2024); the reference cuts it at "sample#load-…",
+	// Heroku's documentation example (2024), which stops at "sample#load-…",
 	// completed here with plausible values in the 2022 line's key order.
 	postgresLine2024 = "source=HEROKU_POSTGRESQL_SILVER addon=postgresql-devcenter-123456 sample#current_transaction=54017686 sample#db_size=16012956319bytes sample#tables=97 sample#active-connections=7 sample#waiting-connections=0 sample#index-cache-hit-rate=0.9239 sample#table-cache-hit-rate=0.93609 sample#load-avg-1m=0.05 sample#load-avg-5m=0.04 sample#load-avg-15m=0.035 sample#read-iops=0 sample#write-iops=0.35 sample#tmp-disk-used=543633408 sample#tmp-disk-available=72435159040 sample#memory-total=16085900kB sample#memory-free=375272kB sample#memory-cached=14950892kB sample#memory-postgres=183124kB sample#wal-percentage-used=0.0659"
-	// §3.4 2016 float forms, constructed from the table's notes (no addon=,
+	// 2016 float forms, constructed from the table's notes (no addon=,
 	// no tmp-disk, no WAL).
 	postgresLine2016 = "source=DATABASE sample#current_transaction=4171563.0 sample#db_size=8945836.0bytes sample#tables=12 sample#active-connections=3 sample#memory-total=4045592.0kB"
-	// §3.4 newer keys, constructed: the reference lists the keys but no line.
+	// Newer keys, constructed: no captured line has them all.
 	postgresLineNewer = "source=DATABASE addon=postgresql-opaque-12345 sample#db-size-percentage-used=0.12 sample#max-connections=500 sample#connections-percentage-used=0.082 sample#max-iops=3000 sample#iops-percentage-used=0.217 sample#memory-percentage-used=0.98 sample#db-max-size=1099511627776bytes"
-	// §3.5, the MSG of the doc example.
+	// The MSG of Heroku's Redis documentation example.
 	redisLine2024 = "source=REDIS addon=redis-metric-98068 sample#active-connections=404 sample#load-avg-1m=0.115 sample#load-avg-5m=0.075 sample#load-avg-15m=0.07 sample#read-iops=0 sample#write-iops=54.758 sample#memory-total=15405660kB sample#memory-free=12639520kB sample#memory-cached=1911724kB sample#memory-redis=343477584bytes sample#hit-rate=0.7 sample#evicted-keys=0"
 )
 
@@ -72,7 +73,7 @@ func TestParseAddonPostgres2022Capture(t *testing.T) {
 		"waiting-connections":  {"heroku.postgres.connection.waiting", 0, "{connection}"},
 		"index-cache-hit-rate": {"heroku.postgres.index_cache.hit_ratio", 0.99625, "1"},
 		"table-cache-hit-rate": {"heroku.postgres.table_cache.hit_ratio", 0.99686, "1"},
-		"load-avg-15m":         {"heroku.postgres.load_average.15m", 0.2475, "1"},
+		"load-avg-15m":         {"heroku.postgres.load_average.15m", 0.2475, "{thread}"},
 		"read-iops":            {"heroku.postgres.disk.iops", 302.48, "{operation}/s"},
 		"write-iops":           {"heroku.postgres.disk.iops", 351.78, "{operation}/s"},
 		"tmp-disk-used":        {"heroku.postgres.tmp_disk.used", 542765056, "By"},
@@ -129,7 +130,7 @@ func TestParseAddonRedisDocExample(t *testing.T) {
 	}
 	checkAddon(t, got, map[string]addonWant{
 		"active-connections": {"heroku.redis.connection.count", 404, "{connection}"},
-		"load-avg-1m":        {"heroku.redis.load_average.1m", 0.115, "1"},
+		"load-avg-1m":        {"heroku.redis.load_average.1m", 0.115, "{thread}"},
 		"write-iops":         {"heroku.redis.disk.iops", 54.758, "{operation}/s"},
 		"memory-total":       {"heroku.redis.memory.total", 15405660 * 1024, "By"},
 		"memory-redis":       {"heroku.redis.memory.used", 343477584, "By"},
@@ -169,7 +170,7 @@ func TestParseAddonIgnoresOtherProcids(t *testing.T) {
 }
 
 func TestAddonTableIsCompleteAndConsistent(t *testing.T) {
-	// Every key the reference lists, per service.
+	// Every key Heroku documents, per service.
 	want := map[AddonService][]string{
 		AddonPostgres: {"current_transaction", "db_size", "tables", "active-connections", "waiting-connections",
 			"index-cache-hit-rate", "table-cache-hit-rate", "load-avg-1m", "load-avg-5m", "load-avg-15m", "read-iops",
@@ -189,7 +190,7 @@ func TestAddonTableIsCompleteAndConsistent(t *testing.T) {
 	seen := map[string]string{}
 	pairs := map[string]bool{}
 	for _, e := range AddonTable {
-		if e.Name == "" || e.Unit == "" || e.Description == "" {
+		if e.Name == "" || e.Unit == "" {
 			t.Errorf("incomplete entry %+v", e)
 		}
 		id := e.Service.String() + "/" + e.Key

@@ -1,9 +1,11 @@
 package heroku
 
+import "bytes"
+
 // APIEventKind says which platform API event (`app api`) a line is.
 type APIEventKind uint8
 
-// API events (reference §3.2). APIOther is an "… by user <email>" line whose
+// API events (docs/heroku-formats.md, "Platform API events"). APIOther is an "… by user <email>" line whose
 // wording is not known here: the actor is still worth keeping.
 const (
 	APIUnknown          APIEventKind = iota
@@ -83,68 +85,68 @@ type APIEvent struct {
 // it was recognised (ev.Kind != APIUnknown).
 func ParseAPI(msg []byte, ev *APIEvent) bool {
 	*ev = APIEvent{}
-	msg = trimSpaceASCII(msg)
+	msg = bytes.Trim(msg, " \t\r\n")
 	body := msg
-	if i := lastIndexStr(msg, " by user "); i >= 0 {
-		ev.User = trimSpaceASCII(msg[i+len(" by user "):])
+	if i := bytes.LastIndex(msg, []byte(" by user ")); i >= 0 {
+		ev.User = bytes.Trim(msg[i+len(" by user "):], " \t\r\n")
 		body = msg[:i]
 	}
 	switch {
-	case hasPrefixStr(body, "Build started"):
+	case bytes.HasPrefix(body, []byte("Build started")):
 		ev.Kind = APIBuildStarted
 	case string(body) == "Build succeeded":
 		ev.Kind = APIBuildSucceeded
-	case hasPrefixStr(body, "Build failed"):
+	case bytes.HasPrefix(body, []byte("Build failed")):
 		ev.Kind = APIBuildFailed
-		if i := indexStr(body, "http"); i >= 0 {
+		if i := bytes.Index(body, []byte("http")); i >= 0 {
 			ev.BuildURL = firstWord(body[i:])
 		}
-	case hasPrefixStr(body, "Deploy "):
+	case bytes.HasPrefix(body, []byte("Deploy ")):
 		ev.Kind = APIDeploy
 		ev.Commit = firstWord(body[len("Deploy "):])
-	case hasPrefixStr(body, "Release v") && hasSuffixStr(body, " created"):
+	case bytes.HasPrefix(body, []byte("Release v")) && bytes.HasSuffix(body, []byte(" created")):
 		ev.Kind = APIRelease
 		ev.setVersion(body[len("Release "):])
-	case hasPrefixStr(body, "Scaled to "):
+	case bytes.HasPrefix(body, []byte("Scaled to ")):
 		ev.Kind = APIScale
-		ev.Formation = trimSpaceASCII(body[len("Scaled to "):])
+		ev.Formation = bytes.Trim(body[len("Scaled to "):], " \t\r\n")
 	case configVarList(body, "Set ") != nil:
 		ev.Kind = APIConfigSet
 		ev.ConfigVars = configVarList(body, "Set ")
 	case configVarList(body, "Remove ") != nil:
 		ev.Kind = APIConfigRemove
 		ev.ConfigVars = configVarList(body, "Remove ")
-	case hasPrefixStr(body, "Attach "):
+	case bytes.HasPrefix(body, []byte("Attach ")):
 		ev.Kind = APIAddonAttach
 		ev.parseAttachment(body[len("Attach "):])
-	case hasPrefixStr(body, "Detach "):
+	case bytes.HasPrefix(body, []byte("Detach ")):
 		ev.Kind = APIAddonDetach
 		ev.parseAttachment(body[len("Detach "):])
-	case hasPrefixStr(body, "Update "):
+	case bytes.HasPrefix(body, []byte("Update ")):
 		ev.Kind = APIAddonUpdate
 		ev.parseAttachment(body[len("Update "):])
-	case hasPrefixStr(body, "@ref:") && indexStr(body, " completed provisioning") > 0:
+	case bytes.HasPrefix(body, []byte("@ref:")) && bytes.Index(body, []byte(" completed provisioning")) > 0:
 		ev.Kind = APIAddonProvisioned
 		rest := body[len("@ref:"):]
 		ev.Addon = firstWord(rest)
-		if i := indexStr(rest, "setting "); i >= 0 {
-			vars := trimSpaceASCII(rest[i+len("setting "):])
+		if i := bytes.Index(rest, []byte("setting ")); i >= 0 {
+			vars := bytes.Trim(rest[i+len("setting "):], " \t\r\n")
 			if n := len(vars); n > 0 && vars[n-1] == '.' {
 				vars = vars[:n-1]
 			}
 			ev.ConfigVars = vars
 		}
-	case hasPrefixStr(body, "Running release v") && hasSuffixStr(body, " commands"):
+	case bytes.HasPrefix(body, []byte("Running release v")) && bytes.HasSuffix(body, []byte(" commands")):
 		ev.Kind = APIReleaseCommands
 		ev.setVersion(body[len("Running release "):])
-	case hasPrefixStr(body, "Rollback to v"):
+	case bytes.HasPrefix(body, []byte("Rollback to v")):
 		ev.Kind = APIRollback
 		ev.setVersion(body[len("Rollback to "):])
 	case string(body) == "Initial release":
 		ev.Kind = APIInitialRelease
 	case string(body) == "Enable Logplex":
 		ev.Kind = APIEnableLogplex
-	case hasPrefixStr(body, "Upgrade stack to "):
+	case bytes.HasPrefix(body, []byte("Upgrade stack to ")):
 		ev.Kind = APIStackUpgrade
 		ev.Stack = firstWord(body[len("Upgrade stack to "):])
 	case len(ev.User) > 0:
@@ -160,14 +162,14 @@ func ParseAPI(msg []byte, ev *APIEvent) bool {
 // configVarList returns the names in "<verb>A, B config vars", or nil if b
 // is not in that form.
 func configVarList(b []byte, verb string) []byte {
-	if !hasPrefixStr(b, verb) {
+	if !bytes.HasPrefix(b, []byte(verb)) {
 		return nil
 	}
 	end := -1
 	switch {
-	case hasSuffixStr(b, " config vars"):
+	case bytes.HasSuffix(b, []byte(" config vars")):
 		end = len(b) - len(" config vars")
-	case hasSuffixStr(b, " config var"):
+	case bytes.HasSuffix(b, []byte(" config var")):
 		end = len(b) - len(" config var")
 	}
 	if end <= len(verb) {
@@ -191,9 +193,9 @@ func (ev *APIEvent) setVersion(b []byte) {
 // parenthesised add-on is optional.
 func (ev *APIEvent) parseAttachment(b []byte) {
 	ev.Attachment = firstWord(b)
-	if i := indexStr(b, "(@ref:"); i >= 0 {
+	if i := bytes.Index(b, []byte("(@ref:")); i >= 0 {
 		ref := b[i+len("(@ref:"):]
-		if j := indexStr(ref, ")"); j >= 0 {
+		if j := bytes.IndexByte(ref, ')'); j >= 0 {
 			ref = ref[:j]
 		}
 		ev.Addon = ref
@@ -211,10 +213,6 @@ type FormationEntry struct {
 // FormationIter walks a raw formation without allocating.
 type FormationIter struct{ rest []byte }
 
-// NewFormationIter iterates over a raw formation such as
-// "web@2:Standard-1X worker@1:Standard-2X".
-func NewFormationIter(raw []byte) FormationIter { return FormationIter{rest: raw} }
-
 // FormationEntries iterates over the Scale event's formation.
 func (ev *APIEvent) FormationEntries() FormationIter { return FormationIter{rest: ev.Formation} }
 
@@ -222,10 +220,10 @@ func (ev *APIEvent) FormationEntries() FormationIter { return FormationIter{rest
 // skipped rather than guessed at.
 func (it *FormationIter) Next() (FormationEntry, bool) {
 	for len(it.rest) > 0 {
-		it.rest = trimSpaceASCII(it.rest)
+		it.rest = bytes.Trim(it.rest, " \t\r\n")
 		tok := firstWord(it.rest)
 		it.rest = it.rest[len(tok):]
-		at := indexStr(tok, "@")
+		at := bytes.IndexByte(tok, '@')
 		if at <= 0 {
 			continue
 		}
@@ -254,12 +252,12 @@ func (ev *APIEvent) ConfigVarNames() NameIter { return NameIter{rest: ev.ConfigV
 func (it *NameIter) Next() ([]byte, bool) {
 	for len(it.rest) > 0 {
 		name := it.rest
-		if i := indexStr(it.rest, ","); i >= 0 {
+		if i := bytes.IndexByte(it.rest, ','); i >= 0 {
 			name, it.rest = it.rest[:i], it.rest[i+1:]
 		} else {
 			it.rest = nil
 		}
-		if name = trimSpaceASCII(name); len(name) > 0 {
+		if name = bytes.Trim(name, " \t\r\n"); len(name) > 0 {
 			return name, true
 		}
 	}

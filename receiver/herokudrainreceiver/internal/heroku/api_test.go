@@ -42,9 +42,9 @@ func apiGot(ev *APIEvent) apiWant {
 }
 
 func TestParseAPIReadsEveryPlatformEvent(t *testing.T) {
-	// Texts from reference §3.2. Where it writes <email>, <sha>, <app-uuid>
-	// or <build-uuid> the test fills in plausible values; the user address
-	// is the one seen in the reference's add-on example captures.
+	// Texts as in docs/heroku-formats.md, "Platform API events". Where they
+	// hold an email, a commit or a uuid the test fills in plausible values;
+	// the user address is the one seen in add-on example captures.
 	const u = "user@example.com"
 	tests := []struct {
 		name string
@@ -74,12 +74,12 @@ func TestParseAPIReadsEveryPlatformEvent(t *testing.T) {
 			apiWant{kind: APIConfigSet, user: u, configVars: "A|B|C", severity: SeverityInfo}},
 		{"config set of one var", "Set SESSION_SECRET config vars by user " + u,
 			apiWant{kind: APIConfigSet, user: u, configVars: "SESSION_SECRET", severity: SeverityInfo}},
-		// The reference marks the removal wording as unverified.
+		// No capture of the removal wording has been seen; by analogy with Set.
 		{"config remove", "Remove X config vars by user " + u,
 			apiWant{kind: APIConfigRemove, user: u, configVars: "X", severity: SeverityInfo}},
 		{"attach gives attachment and add-on", "Attach DATABASE (@ref:postgresql-flat-02648) by user " + u,
 			apiWant{kind: APIAddonAttach, user: u, attachment: "DATABASE", addon: "postgresql-flat-02648", severity: SeverityInfo}},
-		// Detach and Update are not in the reference; wording by analogy with Attach.
+		// No capture of Detach and Update has been seen; wording by analogy with Attach.
 		{"detach gives attachment and add-on", "Detach DATABASE (@ref:postgresql-flat-02648) by user " + u,
 			apiWant{kind: APIAddonDetach, user: u, attachment: "DATABASE", addon: "postgresql-flat-02648", severity: SeverityInfo}},
 		{"attachment update", "Update DATABASE by user " + u,
@@ -126,7 +126,7 @@ func TestParseAPILeavesOtherTextUnrecognised(t *testing.T) {
 }
 
 func TestFormationIterSkipsMalformedEntries(t *testing.T) {
-	it := NewFormationIter([]byte(" web@2:Standard-1X junk @3:X worker@x:Y clock@1 release@0:  "))
+	it := FormationIter{rest: []byte(" web@2:Standard-1X junk @3:X worker@x:Y clock@1 release@0:  ")}
 	var got []string
 	for e, ok := it.Next(); ok; e, ok = it.Next() {
 		got = append(got, string(e.Type)+"@"+strconv.Itoa(e.Quantity)+":"+string(e.Size))

@@ -1,5 +1,7 @@
 package heroku
 
+import "bytes"
+
 // LineKind says what a drain line is.
 type LineKind uint8
 
@@ -88,7 +90,7 @@ func classifyPlatform(procID, msg []byte, l *Line) {
 		}
 	default: // a dyno: web.1, run.2660, scheduler.2077, web-abc-123 (Fir)
 		l.Component = ComponentDyno
-		if hasPrefixStr(msg, "source=") || indexStr(msg, "sample#") >= 0 {
+		if bytes.HasPrefix(msg, []byte("source=")) || bytes.Contains(msg, []byte("sample#")) {
 			if ParseRuntime(msg, &l.Runtime) {
 				l.Kind, l.Severity = KindRuntimeMetrics, SeverityInfo
 				return
@@ -119,7 +121,7 @@ func classifyApp(procID, msg []byte, l *Line) {
 		if procID[len("heroku-")] == 'r' {
 			l.Component = ComponentRedis
 		}
-		if indexStr(msg, "sample#") >= 0 && ParseAddon(procID, msg, &l.Addon) {
+		if bytes.Contains(msg, []byte("sample#")) && ParseAddon(procID, msg, &l.Addon) {
 			l.Kind, l.Severity = KindAddonMetrics, SeverityInfo
 			return
 		}
@@ -130,20 +132,20 @@ func classifyApp(procID, msg []byte, l *Line) {
 		}
 		l.Kind = KindAddonLog
 	case string(procID) == "log-shuttle":
-		l.Component = ComponentLogplex
+		l.Component = ComponentLogShuttle
 		if classifyLogplexError(msg, l) {
 			return
 		}
-	case hasPrefixStr(procID, "postgres."):
+	case bytes.HasPrefix(procID, []byte("postgres.")):
 		l.Kind, l.Component = KindAddonLog, ComponentPostgres
 		l.Severity = PostgresLogSeverity(msg)
 		return
-	case hasPrefixStr(procID, "redis."):
+	case bytes.HasPrefix(procID, []byte("redis.")):
 		l.Kind, l.Component = KindAddonLog, ComponentRedis
 	default:
 		l.Component = ComponentApp
 		// R13 is written into the app's own channel (app[run.N]).
-		if hasPrefixStr(msg, "Error R") && ParseDyno(msg, &l.Dyno) {
+		if bytes.HasPrefix(msg, []byte("Error R")) && ParseDyno(msg, &l.Dyno) {
 			l.Kind, l.Component, l.Code, l.Severity = KindDynoEvent, ComponentDyno, l.Dyno.Code, l.Dyno.Severity()
 			return
 		}

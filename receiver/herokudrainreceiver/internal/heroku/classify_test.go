@@ -3,7 +3,7 @@ package heroku
 import "testing"
 
 func TestClassifyRoutesEachLineToItsParser(t *testing.T) {
-	// One line per source of reference §1.3/§1.4, quoted from the reference
+	// One line per source (docs/heroku-formats.md, "Syslog header", "Severity"), as documented
 	// where it gives the text.
 	tests := []struct {
 		name      string
@@ -48,9 +48,9 @@ func TestClassifyRoutesEachLineToItsParser(t *testing.T) {
 			`Error L14 (certificate validation): error="bad certificate" uri="syslog+tls://logs.example.com:6514/"`,
 			KindLogplexError, ComponentLogplex, "L14", SeverityError},
 		{"L12 from log-shuttle", "app", "log-shuttle", "Error L12: 222 messages dropped since 2025-03-14T10:00:00+00:00.",
-			KindLogplexError, ComponentLogplex, "L12", SeverityWarn},
+			KindLogplexError, ComponentLogShuttle, "L12", SeverityWarn},
 		{"L13 from log-shuttle", "app", "log-shuttle", "Error L13: 5 messages lost since 2025-03-14T10:00:00+00:00",
-			KindLogplexError, ComponentLogplex, "L13", SeverityWarn},
+			KindLogplexError, ComponentLogShuttle, "L13", SeverityWarn},
 		{"api deploy", "app", "api", "Deploy 954ab531 by user user@example.com",
 			KindAPIEvent, ComponentAPI, "", SeverityInfo},
 		{"api build failure", "app", "api", "Build failed -- check your build output: https://dashboard.heroku.com/apps/a/activity/builds/b",

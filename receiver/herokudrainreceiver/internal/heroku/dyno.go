@@ -1,9 +1,11 @@
 package heroku
 
+import "bytes"
+
 // DynoEventKind says which dyno-manager message a line is.
 type DynoEventKind uint8
 
-// Dyno-manager messages (reference §3.1).
+// Dyno-manager messages (docs/heroku-formats.md, "Dyno manager messages").
 const (
 	DynoUnknown      DynoEventKind = iota
 	DynoStateChanged               // State changed from <a> to <b>
@@ -70,50 +72,50 @@ type DynoEvent struct {
 func ParseDyno(msg []byte, ev *DynoEvent) bool {
 	*ev = DynoEvent{}
 	switch {
-	case hasPrefixStr(msg, "State changed from "):
+	case bytes.HasPrefix(msg, []byte("State changed from ")):
 		rest := msg[len("State changed from "):]
-		i := indexStr(rest, " to ")
+		i := bytes.Index(rest, []byte(" to "))
 		if i <= 0 {
 			return false
 		}
 		ev.Kind = DynoStateChanged
 		ev.From = rest[:i]
 		ev.To = firstWord(rest[i+len(" to "):])
-	case hasPrefixStr(msg, "Starting process with command"):
+	case bytes.HasPrefix(msg, []byte("Starting process with command")):
 		ev.Kind = DynoStarting
 		parseCommand(msg[len("Starting process with command"):], ev)
-	case hasPrefixStr(msg, "Stopping "):
+	case bytes.HasPrefix(msg, []byte("Stopping ")):
 		rest := msg[len("Stopping "):]
-		i := indexStr(rest, "with SIG")
+		i := bytes.Index(rest, []byte("with SIG"))
 		if i < 0 {
 			return false
 		}
 		ev.Kind = DynoStopping
 		ev.Signal = firstWord(rest[i+len("with "):])
 		scope := rest[:i]
-		ev.AllProcesses = hasPrefixStr(scope, "all ") || hasPrefixStr(scope, "remaining ")
-	case hasPrefixStr(msg, "Process exited"):
+		ev.AllProcesses = bytes.HasPrefix(scope, []byte("all ")) || bytes.HasPrefix(scope, []byte("remaining "))
+	case bytes.HasPrefix(msg, []byte("Process exited")):
 		ev.Kind = DynoExited
 		rest := msg[len("Process exited"):]
-		if hasPrefixStr(rest, " with status ") {
+		if bytes.HasPrefix(rest, []byte(" with status ")) {
 			ev.ExitStatus, _, ev.HasExitStatus = leadingUint(rest[len(" with status "):])
 		}
-	case hasPrefixStr(msg, "Process running mem="):
+	case bytes.HasPrefix(msg, []byte("Process running mem=")):
 		ev.Kind = DynoMemory
 		parseMemory(msg[len("Process running mem="):], ev)
-	case hasPrefixStr(msg, "Error R"):
+	case bytes.HasPrefix(msg, []byte("Error R")):
 		code, name, detail, ok := parseCodedError(msg)
 		if !ok {
 			return false
 		}
 		ev.Kind = DynoError
 		ev.Code, ev.CodeName, ev.Detail = code, name, detail
-	case hasPrefixStr(msg, "Client connection closed. Sending SIGHUP"):
+	case bytes.HasPrefix(msg, []byte("Client connection closed. Sending SIGHUP")):
 		ev.Kind = DynoSIGHUP
 		ev.Signal = msg[len("Client connection closed. Sending ") : len("Client connection closed. Sending ")+len("SIGHUP")]
 		ev.AllProcesses = true
 	default:
-		switch string(trimSpaceASCII(msg)) {
+		switch string(bytes.Trim(msg, " \t\r\n")) {
 		case "Restarting":
 			ev.Kind = DynoRestarting
 		case "Cycling":
@@ -135,12 +137,12 @@ func parseCommand(rest []byte, ev *DynoEvent) {
 	if len(rest) > 0 && rest[0] == ':' {
 		rest = rest[1:]
 	}
-	rest = trimSpaceASCII(rest)
+	rest = bytes.Trim(rest, " \t\r\n")
 	if len(rest) > 0 && rest[0] == '`' {
-		if end := lastIndexStr(rest, "`"); end > 0 {
+		if end := bytes.LastIndexByte(rest, '`'); end > 0 {
 			ev.Command = rest[1:end]
-			if tail := rest[end+1:]; hasPrefixStr(tail, " by user ") {
-				ev.User = trimSpaceASCII(tail[len(" by user "):])
+			if tail := rest[end+1:]; bytes.HasPrefix(tail, []byte(" by user ")) {
+				ev.User = bytes.Trim(tail[len(" by user "):], " \t\r\n")
 			}
 			return
 		}
@@ -157,13 +159,13 @@ func parseMemory(b []byte, ev *DynoEvent) {
 	}
 	unit := b[n:]
 	switch {
-	case hasPrefixStr(unit, "MB"):
+	case bytes.HasPrefix(unit, []byte("MB")):
 		unit = unit[2:]
-	case hasPrefixStr(unit, "M"):
+	case bytes.HasPrefix(unit, []byte("M")):
 		unit = unit[1:]
-	case hasPrefixStr(unit, "GB"):
+	case bytes.HasPrefix(unit, []byte("GB")):
 		v, unit = v*1024, unit[2:]
-	case hasPrefixStr(unit, "G"):
+	case bytes.HasPrefix(unit, []byte("G")):
 		v, unit = v*1024, unit[1:]
 	default:
 		return
@@ -188,22 +190,22 @@ func parseCodedError(msg []byte) (code ErrorCode, name, detail []byte, ok bool) 
 	if !ok || (len(rest) > 3 && rest[3] != ' ' && rest[3] != ':') {
 		return 0, nil, nil, false
 	}
-	rest = trimSpaceASCII(rest[3:])
+	rest = bytes.Trim(rest[3:], " \t\r\n")
 	if len(rest) > 0 && rest[0] == '(' {
-		end := indexStr(rest, ")")
+		end := bytes.IndexByte(rest, ')')
 		if end < 0 {
 			return code, rest[1:], nil, true
 		}
 		name = rest[1:end]
-		rest = trimSpaceASCII(rest[end+1:])
+		rest = bytes.Trim(rest[end+1:], " \t\r\n")
 	}
 	switch {
-	case hasPrefixStr(rest, "->"):
+	case bytes.HasPrefix(rest, []byte("->")):
 		rest = rest[2:]
-	case hasPrefixStr(rest, ":"):
+	case bytes.HasPrefix(rest, []byte(":")):
 		rest = rest[1:]
 	}
-	if rest = trimSpaceASCII(rest); len(rest) > 0 {
+	if rest = bytes.Trim(rest, " \t\r\n"); len(rest) > 0 {
 		detail = rest
 	}
 	return code, name, detail, true

@@ -23,8 +23,8 @@ type dynoWant struct {
 }
 
 func TestParseDynoReadsEveryDynoManagerMessage(t *testing.T) {
-	// Texts from reference §3.1 and the R rows of §2.2, quoted exactly unless a
-	// comment says the reference abbreviated them.
+	// Dyno-manager texts and the R error codes (docs/heroku-formats.md),
+	// quoted exactly unless a comment says the documentation abbreviated them.
 	tests := []struct {
 		name string
 		msg  string
@@ -46,7 +46,7 @@ func TestParseDynoReadsEveryDynoManagerMessage(t *testing.T) {
 			dynoWant{kind: DynoStateChanged, from: "created", to: "starting", severity: SeverityInfo}},
 		{"provisioning is still in progress", "State changed from provisioning to starting",
 			dynoWant{kind: DynoStateChanged, from: "provisioning", to: "starting", severity: SeverityInfo}},
-		// The reference abbreviates the command as <cmd>; `npm start` is a plausible one.
+		// The documentation abbreviates the command; `npm start` is a plausible one.
 		{"command in backticks", "Starting process with command `npm start`",
 			dynoWant{kind: DynoStarting, command: "npm start", severity: SeverityInfo}},
 		{"command with spaces and quotes", "Starting process with command `bundle exec puma -C config/puma.rb`",
@@ -97,7 +97,7 @@ func TestParseDynoReadsEveryDynoManagerMessage(t *testing.T) {
 			dynoWant{kind: DynoError, code: "R13", codeName: "Attach error", detail: "Failed to attach to process", severity: SeverityError}},
 		{"R16 with detail", "Error R16 (Detached) -> An attached process is not responding to SIGHUP after its external connection was closed.",
 			dynoWant{kind: DynoError, code: "R16", codeName: "Detached", detail: "An attached process is not responding to SIGHUP after its external connection was closed.", severity: SeverityError}},
-		// The reference elides the hashes with "…"; kept as written.
+		// The documentation elides the hashes with "…"; kept as written.
 		{"R17 with detail", "Error R17 (Checksum error) -> Checksum does match expected value. Expected: SHA256:… Actual: SHA256:…",
 			dynoWant{kind: DynoError, code: "R17", codeName: "Checksum error", detail: "Checksum does match expected value. Expected: SHA256:… Actual: SHA256:…", severity: SeverityError}},
 		{"R99 without a name", "Error R99 -> platform trouble",

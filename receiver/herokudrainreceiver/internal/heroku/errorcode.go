@@ -4,8 +4,8 @@ package heroku
 // code. Its String is the label the receiver puts on records and metrics.
 type Component uint8
 
-// Components. ComponentLogShuttle owns L12/L13 (the dyno-side forwarder);
-// classified lines from it are reported as ComponentLogplex.
+// Components. ComponentLogShuttle owns L12/L13 (the dyno-side forwarder,
+// whose lines arrive as "app log-shuttle").
 const (
 	ComponentUnknown Component = iota
 	ComponentRouter
@@ -43,7 +43,7 @@ func NewErrorCode(letter byte, num int) ErrorCode {
 
 // ParseErrorCode reads a code of the form letter + two digits ("H12").
 // It accepts any H/R/L code with two digits, known or not, so a code Heroku
-// adds later still reaches the receiver; Known tells them apart.
+// adds later still reaches the receiver; its Name is then empty.
 func ParseErrorCode(b []byte) (ErrorCode, bool) {
 	if len(b) != 3 || b[1] < '0' || b[1] > '9' || b[2] < '0' || b[2] > '9' {
 		return 0, false
@@ -70,9 +70,6 @@ func (c ErrorCode) String() string {
 	n := c.Num()
 	return string([]byte{c.Letter(), byte('0' + n/10), byte('0' + n%10)})
 }
-
-// Known reports whether the code is in Heroku's published table.
-func (c ErrorCode) Known() bool { return c.info() != nil }
 
 // Name returns Heroku's title for the code ("Request timeout"), or "".
 func (c ErrorCode) Name() string {
@@ -141,7 +138,8 @@ func (c ErrorCode) info() *codeInfo {
 	return info
 }
 
-// The tables follow Heroku's error-code article (reference §2.2). Index = number.
+// The tables follow Heroku's error-code article (docs/heroku-formats.md,
+// "Error codes"). Index = number.
 var hCodes = [100]codeInfo{
 	10: {"H10", "App crashed", ComponentRouter, SeverityError},
 	11: {"H11", "Backlog too deep", ComponentRouter, SeverityError},

@@ -92,32 +92,6 @@ func (s *KVScanner) Key() []byte { return s.key }
 // Value is the current value without quotes; nil for a bare key.
 func (s *KVScanner) Value() []byte { return s.val }
 
-// Quoted reports whether the current value was written in double quotes.
-func (s *KVScanner) Quoted() bool { return s.quoted }
-
-// HasValue reports whether the current key was followed by '=', which
-// separates `key=` (empty value) from a bare `key`.
-func (s *KVScanner) HasValue() bool { return s.val != nil }
-
-// Rest is the unscanned remainder of the line.
-func (s *KVScanner) Rest() []byte { return s.rest }
-
-// LookupKV returns the value of the first pair in b whose key is key. It
-// scans the whole line, so parsers that need several keys should use a
-// KVScanner once instead.
-func LookupKV(b []byte, key string) (val []byte, ok bool) {
-	for {
-		k, v, _, rest, more := NextKV(b)
-		if !more {
-			return nil, false
-		}
-		if string(k) == key {
-			return v, true
-		}
-		b = rest
-	}
-}
-
 // AppendUnquoted appends a quoted value to dst with the escapes \" and \\
 // decoded. Other backslash sequences are copied unchanged: Heroku does not
 // emit them and guessing a meaning would corrupt paths such as "\d".

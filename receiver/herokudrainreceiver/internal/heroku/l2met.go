@@ -2,7 +2,7 @@ package heroku
 
 import "bytes"
 
-// l2met measurements in app output (reference §3.6):
+// l2met measurements in app output (docs/heroku-formats.md, "l2met measurements"):
 //
 //	source=checkout count#orders.placed measure#db.latency=12.5ms sample#queue.depth=42 unique#user=u123
 //	measure.api.latency=200ms        (l2met v1)
@@ -22,21 +22,6 @@ const (
 	// L2metUnique (unique#) counts distinct string values (Librato).
 	L2metUnique
 )
-
-// String returns the prefix word: "count", "measure", "sample", "unique".
-func (k L2metKind) String() string {
-	switch k {
-	case L2metCount:
-		return "count"
-	case L2metMeasure:
-		return "measure"
-	case L2metSample:
-		return "sample"
-	case L2metUnique:
-		return "unique"
-	}
-	return ""
-}
 
 // Measurement is one l2met measurement. Its byte fields alias the message.
 type Measurement struct {

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The reference (§3.6) gives the l2met grammar, not captured lines; the
+// The l2met documentation gives a grammar, not captured lines; the
 // lines below are constructed from it.
 
 const benchL2metLine = `at=info source=checkout.web count#orders.placed measure#db.latency=12.5ms sample#queue.depth=42 unique#user=u123 msg="order stored"`

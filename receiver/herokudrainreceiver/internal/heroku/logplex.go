@@ -1,8 +1,12 @@
 package heroku
 
-import "time"
+import (
+	"bytes"
+	"strconv"
+	"time"
+)
 
-// Log-delivery errors, the L codes (reference §2.2, §1.6):
+// Log-delivery errors, the L codes (docs/heroku-formats.md, "Error codes", "Responses and retries"):
 //
 //	heroku logplex      Error L10 (output buffer overflow): 3 messages dropped since 2015-05-09T20:19:03+00:00.
 //	heroku logplex      L11 (Tail buffer overflow) -> This tail session dropped 1101 messages since 2015-05-09T20:19:03+00:00
@@ -76,7 +80,7 @@ func ParseLogplexError(msg []byte, e *LogplexError) bool {
 		return false
 	}
 	e.Code = code
-	b = logplexTrimLeft(b)
+	b = bytes.TrimLeft(b, " ")
 	if len(b) > 0 && b[0] == '(' {
 		end := 1
 		for end < len(b) && b[end] != ')' {
@@ -86,7 +90,7 @@ func ParseLogplexError(msg []byte, e *LogplexError) bool {
 		if end < len(b) {
 			end++
 		}
-		b = logplexTrimLeft(b[end:])
+		b = bytes.TrimLeft(b[end:], " ")
 	}
 	switch {
 	case len(b) > 0 && b[0] == ':':
@@ -94,13 +98,13 @@ func ParseLogplexError(msg []byte, e *LogplexError) bool {
 	case len(b) >= 2 && b[0] == '-' && b[1] == '>':
 		b = b[2:]
 	}
-	b = logplexTrimLeft(b)
+	b = bytes.TrimLeft(b, " ")
 	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
 		b = b[:len(b)-1]
 	}
 	e.Detail = b
 	e.Count, e.HasCount = logplexCount(b)
-	if i := logplexIndex(b, "since "); i >= 0 {
+	if i := bytes.Index(b, []byte("since ")); i >= 0 {
 		since := b[i+len("since "):]
 		if n := len(since); n > 0 && since[n-1] == '.' {
 			since = since[:n-1]
@@ -114,7 +118,7 @@ func ParseLogplexError(msg []byte, e *LogplexError) bool {
 
 // logplexCount finds the number written just before " messages".
 func logplexCount(b []byte) (int64, bool) {
-	i := logplexIndex(b, " messages")
+	i := bytes.Index(b, []byte(" messages"))
 	if i <= 0 {
 		return 0, false
 	}
@@ -125,26 +129,6 @@ func logplexCount(b []byte) (int64, bool) {
 	if start == i || i-start > 18 || (start > 0 && b[start-1] != ' ') {
 		return 0, false
 	}
-	var n int64
-	for _, c := range b[start:i] {
-		n = n*10 + int64(c-'0')
-	}
-	return n, true
-}
-
-func logplexTrimLeft(b []byte) []byte {
-	for len(b) > 0 && b[0] == ' ' {
-		b = b[1:]
-	}
-	return b
-}
-
-// logplexIndex is bytes.Index for a constant needle without a conversion.
-func logplexIndex(b []byte, s string) int {
-	for i := 0; i+len(s) <= len(b); i++ {
-		if b[i] == s[0] && string(b[i:i+len(s)]) == s {
-			return i
-		}
-	}
-	return -1
+	n, err := strconv.ParseInt(string(b[start:i]), 10, 64)
+	return n, err == nil
 }

@@ -17,37 +17,37 @@ func TestParseLogplexError(t *testing.T) {
 		detail   string
 		desc     string
 	}{
-		// §1.2 captured body, verbatim (no trailing LF, final '.').
+		// A captured body, verbatim (no trailing LF, final '.').
 		{"L10 from a captured drain body",
 			"Error L10 (output buffer overflow): 1 messages dropped since 2015-05-09T20:19:03+00:00.",
 			"L10", "output buffer overflow", 1, true, "2015-05-09T20:19:03+00:00",
 			"1 messages dropped since 2015-05-09T20:19:03+00:00.", "Drain buffer overflow"},
-		// §1.6 test-suite counts ("21 messages dropped"), timestamp completed.
+		// Counts as in Logplex's test suite ("21 messages dropped"), timestamp completed.
 		{"L10 with a larger count",
 			"Error L10 (output buffer overflow): 21 messages dropped since 2025-03-14T10:04:11+00:00.",
 			"L10", "output buffer overflow", 21, true, "2025-03-14T10:04:11+00:00",
 			"21 messages dropped since 2025-03-14T10:04:11+00:00.", "Drain buffer overflow"},
-		// §2.2 doc form; the doc abbreviates T, completed here.
+		// The error-code article's form; it abbreviates T, completed here.
 		{"L12 from log-shuttle with final period",
 			"Error L12: 222 messages dropped since 2013-04-25T21:20:04.123456+00:00.",
 			"L12", "", 222, true, "2013-04-25T21:20:04.123456+00:00",
 			"222 messages dropped since 2013-04-25T21:20:04.123456+00:00.", "Local buffer overflow"},
-		// §2.2 code form: no period (the LF is stripped by the framer).
+		// The form log-shuttle writes: no period (the LF is stripped by the framer).
 		{"L13 says lost, not dropped",
 			"Error L13: 4 messages lost since 2013-04-25T21:20:04.123456+00:00",
 			"L13", "", 4, true, "2013-04-25T21:20:04.123456+00:00",
 			"4 messages lost since 2013-04-25T21:20:04.123456+00:00", "Local delivery error"},
-		// §2.2, T completed.
+		// The article's form, T completed.
 		{"L11 puts the verb before the count",
 			"L11 (Tail buffer overflow) -> This tail session dropped 1101 messages since 2012-12-05T22:02:44+00:00",
 			"L11", "Tail buffer overflow", 1101, true, "2012-12-05T22:02:44+00:00",
 			"This tail session dropped 1101 messages since 2012-12-05T22:02:44+00:00", "Tail buffer overflow"},
-		// §2.2, the uri completed.
+		// The article's form, the uri completed.
 		{"L14 has detail pairs and no count",
 			`Error L14 (certificate validation): error="bad certificate" uri="syslog+tls://logs.example.com:6514/"`,
 			"L14", "certificate validation", 0, false, "",
 			`error="bad certificate" uri="syslog+tls://logs.example.com:6514/"`, "Certificate validation error"},
-		// L15's wording is not in the reference; constructed from its title.
+		// L15's wording is not documented; constructed from its title.
 		{"L15 with only a title",
 			"Error L15 (Tail buffer temporarily unavailable)",
 			"L15", "Tail buffer temporarily unavailable", 0, false, "", "", "Tail buffer temporarily unavailable"},

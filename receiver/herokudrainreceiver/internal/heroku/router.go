@@ -1,6 +1,8 @@
 package heroku
 
-// Router is a parsed `heroku router` line (reference §2.1). Byte fields are
+import "bytes"
+
+// Router is a parsed `heroku router` line (docs/heroku-formats.md, "Router lines"). Byte fields are
 // subslices of the message (quotes removed, escapes kept raw); empty means
 // absent. Numbers carry a Has flag because 0 is a real value (connect=0ms).
 type Router struct {
@@ -43,7 +45,7 @@ type Router struct {
 // or status= was present, or the legacy form matched.
 func ParseRouter(msg []byte, r *Router) bool {
 	*r = Router{}
-	if hasPrefixStr(msg, "Error H") || startsWithMethod(msg) {
+	if bytes.HasPrefix(msg, []byte("Error H")) || startsWithMethod(msg) {
 		if parseLegacyRouter(msg, r) {
 			return true
 		}
@@ -147,10 +149,10 @@ func parseMillis(b []byte) (int, bool) {
 func firstAddress(fwd []byte) []byte {
 	for i, c := range fwd {
 		if c == ',' {
-			return trimSpaceASCII(fwd[:i])
+			return bytes.Trim(fwd[:i], " \t\r\n")
 		}
 	}
-	return trimSpaceASCII(fwd)
+	return bytes.Trim(fwd, " \t\r\n")
 }
 
 // startsWithMethod reports whether b starts like "GET host/…": an upper-case
@@ -163,13 +165,13 @@ func startsWithMethod(b []byte) bool {
 	if i < 3 || i >= len(b) || b[i] != ' ' {
 		return false
 	}
-	return indexStr(firstWord(b[i+1:]), "/") > 0
+	return bytes.IndexByte(firstWord(b[i+1:]), '/') > 0
 }
 
 // parseLegacyRouter reads "[Error H12 (Request timeout) -> ]GET host/path kv…".
 func parseLegacyRouter(msg []byte, r *Router) bool {
 	rest := msg
-	if hasPrefixStr(msg, "Error H") {
+	if bytes.HasPrefix(msg, []byte("Error H")) {
 		code, name, detail, ok := parseCodedError(msg)
 		if !ok {
 			return false
@@ -187,7 +189,7 @@ func parseLegacyRouter(msg []byte, r *Router) bool {
 	rest = rest[len(r.Method)+1:]
 	target := firstWord(rest)
 	rest = rest[len(target):]
-	slash := indexStr(target, "/")
+	slash := bytes.IndexByte(target, '/')
 	r.Host = target[:slash]
 	r.setPath(target[slash:])
 	for {

@@ -47,8 +47,8 @@ func routerGot(r *Router) rw {
 }
 
 func TestParseRouterReadsEveryRouterForm(t *testing.T) {
-	// The first two lines are quoted exactly from reference §2.1. The error
-	// lines are built from the "typical line traits" column of §2.2, which
+	// The first two lines are quoted exactly from Heroku's router article. The error
+	// lines are built from the traits the error-code article gives, which
 	// only lists the distinctive fields; the rest (host, fwd, path) are
 	// plausible completions in Heroku's field order.
 	tests := []struct {

@@ -7,7 +7,8 @@ import (
 
 const mib = 1 << 20
 
-// Lines from reference §3.3, verbatim unless marked.
+// Runtime-metric lines (docs/heroku-formats.md, "Log runtime metrics"),
+// as documented unless marked.
 const (
 	runtimeLoadLine = "source=web.1 dyno=heroku.2808254.d97d0ea7-cf3d-411b-b453-d2943a50b456 sample#load_avg_1m=2.46 sample#load_avg_5m=1.06 sample#load_avg_15m=0.99"
 	runtimeMemLine  = "source=web.1 dyno=heroku.2808254.d97d0ea7-cf3d-411b-b453-d2943a50b456 sample#memory_total=21.00MB sample#memory_rss=21.22MB sample#memory_cache=0.00MB sample#memory_swap=0.00MB sample#memory_pgpgin=348836pages sample#memory_pgpgout=343403pages"
@@ -29,14 +30,14 @@ func TestParseRuntime(t *testing.T) {
 		{"memory line gives bytes and page counts", runtimeMemLine, "web.1", dynoID,
 			want{RuntimeMemoryTotal: 21 * mib, RuntimeMemoryRSS: 21.22 * mib, RuntimeMemoryCache: 0, RuntimeMemorySwap: 0,
 				RuntimeMemoryPgpgin: 348836, RuntimeMemoryPgpgout: 343403}, 0},
-		// The §3.3 memory line with the 2016+ memory_quota appended (reference quotes the field alone).
+		// The memory line with the 2016+ memory_quota appended (the documentation quotes the field alone).
 		{"memory_quota of a 512 MB dyno is its 2^29-byte cgroup limit", runtimeMemLine + " sample#memory_quota=512.00MB", "web.1", dynoID,
 			want{RuntimeMemoryTotal: 21 * mib, RuntimeMemoryRSS: 21.22 * mib, RuntimeMemoryCache: 0, RuntimeMemorySwap: 0,
 				RuntimeMemoryPgpgin: 348836, RuntimeMemoryPgpgout: 343403, RuntimeMemoryQuota: 1 << 29}, 0},
-		// §3.3: one-off dynos without load_avg_15m; source/dyno completed plausibly.
+		// One-off dynos without load_avg_15m; source/dyno completed plausibly.
 		{"one-off dyno without load_avg_15m", "source=run.2660 dyno=heroku.2808254.0f1c sample#load_avg_1m=0.48 sample#load_avg_5m=0.41",
 			"run.2660", "heroku.2808254.0f1c", want{RuntimeLoadAvg1m: 0.48, RuntimeLoadAvg5m: 0.41}, 0},
-		// §3.3: 2015 lines without dyno= (constructed from the memory line).
+		// 2015 lines without dyno= (constructed from the memory line).
 		{"2015 line without dyno= or quota", "source=web.2 sample#memory_total=180.43MB sample#memory_rss=170.00MB",
 			"web.2", "", want{RuntimeMemoryTotal: 180.43 * mib, RuntimeMemoryRSS: 170 * mib}, 0},
 		{"unknown sample names are counted, not fatal", "source=web.1 sample#memory_rss=1.00MB sample#cpu_pct=3.2",
@@ -79,7 +80,7 @@ func TestRuntimeTableIsIndexedByMetric(t *testing.T) {
 		if got, ok := runtimeMetricOf([]byte(info.Key)); !ok || got != m {
 			t.Errorf("%s does not map back to %d", info.Key, m)
 		}
-		if info.Name == "" || info.Unit == "" || info.Description == "" {
+		if info.Name == "" || info.Unit == "" {
 			t.Errorf("%s: incomplete entry %+v", info.Key, info)
 		}
 	}
@@ -87,7 +88,7 @@ func TestRuntimeTableIsIndexedByMetric(t *testing.T) {
 		t.Error("out-of-range Info is not nil")
 	}
 	if RuntimeTable[RuntimeMemoryPgpgin].Kind != MetricCounter || RuntimeTable[RuntimeMemoryRSS].Kind != MetricGauge {
-		t.Error("pgpgin must be a counter and memory_rss a gauge (reference §3.3)")
+		t.Error("pgpgin must be a counter and memory_rss a gauge (Log Runtime Metrics)")
 	}
 }
 

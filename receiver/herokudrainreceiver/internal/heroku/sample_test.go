@@ -13,7 +13,8 @@ func TestParseSampleReadsHerokuValues(t *testing.T) {
 		v    float64
 		unit string
 	}{
-		// Values exactly as they appear in reference §3.3–§3.5.
+		// Values exactly as Heroku writes them (docs/heroku-formats.md, runtime,
+		// Postgres and Redis metrics).
 		{"21.00MB", 21, "MB"},
 		{"180.43MB", 180.43, "MB"},
 		{"0.00MB", 0, "MB"},

@@ -1,8 +1,10 @@
 package heroku
 
+import "bytes"
+
 // Severity is a log level derived from what a line says. Heroku's PRI is not
 // used: router errors arrive as local3.info and routine dyno events as emerg
-// (reference §1.4), so only the content is trustworthy.
+// (docs/heroku-formats.md, "Severity"), so only the content is trustworthy.
 type Severity uint8
 
 // Severity levels, ordered from "don't know" to worst.
@@ -116,7 +118,7 @@ func (r *Router) Severity() Severity {
 // back to PRI. Lower-case level words after the first are ignored because
 // free text ("user error") would make too many false alarms.
 func AppLineSeverity(msg []byte) Severity {
-	msg = trimSpaceASCII(msg)
+	msg = bytes.Trim(msg, " \t\r\n")
 	if len(msg) == 0 {
 		return SeverityUnset
 	}
@@ -144,14 +146,14 @@ func AppLineSeverity(msg []byte) Severity {
 	}
 	rest := msg
 	for i := 0; i < 4 && len(rest) > 0 && rest[0] == '['; i++ {
-		end := indexStr(rest, "]")
+		end := bytes.IndexByte(rest, ']')
 		if end < 0 {
 			break
 		}
-		if s := levelWord(trimSpaceASCII(rest[1:end])); s != SeverityUnset {
+		if s := levelWord(bytes.Trim(rest[1:end], " \t\r\n")); s != SeverityUnset {
 			return s
 		}
-		rest = trimSpaceASCII(rest[end+1:])
+		rest = bytes.Trim(rest[end+1:], " \t\r\n")
 	}
 	for i := 0; i < 4 && len(rest) > 0; i++ {
 		word := rest
@@ -166,11 +168,11 @@ func AppLineSeverity(msg []byte) Severity {
 				return s
 			}
 		}
-		sp := indexStr(rest, " ")
+		sp := bytes.IndexByte(rest, ' ')
 		if sp < 0 {
 			break
 		}
-		rest = trimSpaceASCII(rest[sp+1:])
+		rest = bytes.Trim(rest[sp+1:], " \t\r\n")
 	}
 	return SeverityUnset
 }
@@ -180,19 +182,19 @@ func AppLineSeverity(msg []byte) Severity {
 // LOG, NOTICE and INFO are info; continuation lines (DETAIL, STATEMENT, a
 // bare "[9-2] …") carry no level and return SeverityUnset.
 func PostgresLogSeverity(msg []byte) Severity {
-	rest := trimSpaceASCII(msg)
+	rest := bytes.Trim(msg, " \t\r\n")
 	for len(rest) > 0 && rest[0] == '[' {
-		end := indexStr(rest, "]")
+		end := bytes.IndexByte(rest, ']')
 		if end < 0 {
 			return SeverityUnset
 		}
-		rest = trimSpaceASCII(rest[end+1:])
+		rest = bytes.Trim(rest[end+1:], " \t\r\n")
 	}
-	if hasPrefixStr(rest, "sql_error_code = ") {
+	if bytes.HasPrefix(rest, []byte("sql_error_code = ")) {
 		rest = rest[len("sql_error_code = "):]
-		rest = trimSpaceASCII(rest[len(firstWord(rest)):])
+		rest = bytes.Trim(rest[len(firstWord(rest)):], " \t\r\n")
 	}
-	end := indexStr(rest, ":")
+	end := bytes.IndexByte(rest, ':')
 	if end <= 0 {
 		return SeverityUnset
 	}
@@ -267,24 +269,24 @@ func logfmtLevel(msg []byte) Severity {
 // Looking back a fixed distance keeps the scan linear on lines full of '='.
 func endsWithKey(b []byte, key string) bool {
 	k := len(b) - len(key)
-	return k >= 0 && (k == 0 || b[k-1] == ' ') && equalFoldASCII(b[k:], key)
+	return k >= 0 && (k == 0 || b[k-1] == ' ') && bytes.EqualFold(b[k:], []byte(key))
 }
 
 // jsonLevel finds "level", "severity" or "lvl" keys in a JSON object line.
 // Numeric levels follow pino/bunyan: 10 trace … 60 fatal.
 func jsonLevel(msg []byte) Severity {
 	for _, key := range [...]string{`"level"`, `"severity"`, `"lvl"`} {
-		i := indexStr(msg, key)
+		i := bytes.Index(msg, []byte(key))
 		if i < 0 {
 			continue
 		}
-		val := trimSpaceASCII(msg[i+len(key):])
+		val := bytes.Trim(msg[i+len(key):], " \t\r\n")
 		if len(val) == 0 || val[0] != ':' {
 			continue
 		}
-		val = trimSpaceASCII(val[1:])
+		val = bytes.Trim(val[1:], " \t\r\n")
 		if len(val) > 0 && val[0] == '"' {
-			end := indexStr(val[1:], `"`)
+			end := bytes.IndexByte(val[1:], '"')
 			if end < 0 {
 				continue
 			}

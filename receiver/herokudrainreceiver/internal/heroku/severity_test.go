@@ -64,7 +64,7 @@ func TestPostgresLogSeverityReadsTheServerLevel(t *testing.T) {
 		msg  string
 		want Severity
 	}{
-		// Form from reference §3.4: `[DATABASE] [9-1]  sql_error_code = … LOG: …`
+		// Form of Postgres server logs (docs/heroku-formats.md, "Heroku Postgres metrics"): `[DATABASE] [9-1]  sql_error_code = … LOG: …`
 		{"[DATABASE] [9-1]  sql_error_code = 00000 LOG:  checkpoint starting: time", SeverityInfo},
 		{"[DATABASE] [12-1]  sql_error_code = 42P01 ERROR:  relation \"foo\" does not exist at character 15", SeverityError},
 		{"[DATABASE] [12-2]  sql_error_code = 42P01 STATEMENT:  select * from foo", SeverityUnset},

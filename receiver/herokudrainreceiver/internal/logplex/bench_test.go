@@ -110,7 +110,7 @@ func BenchmarkParseHeader(b *testing.B) {
 			b.SetBytes(int64(len(msg)))
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := ParseHeader(msg, mode, &f); err != nil {
+				if err := parseHeaderOnly(msg, mode, &f); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -3,7 +3,6 @@ package logplex
 import (
 	"bytes"
 	"time"
-	"unicode/utf8"
 )
 
 // SDMode says whether a STRUCTURED-DATA field sits between MSGID and MSG.
@@ -23,106 +22,6 @@ const (
 	// header is bad (ErrBadSD) and Message holds everything after MSGID.
 	SDRFC5424
 )
-
-func (m SDMode) String() string {
-	switch m {
-	case SDNone:
-		return "none"
-	case SDAuto:
-		return "auto"
-	case SDRFC5424:
-		return "rfc5424"
-	}
-	return "SDMode(?)"
-}
-
-// Frame is one SYSLOG-MSG. Its byte slices alias the Scanner's buffer and
-// are valid only until the next call to Scan; copy what you keep.
-type Frame struct {
-	// Raw is the SYSLOG-MSG as framed, trailing LF included, at most
-	// MaxFrameSize bytes (see Truncated). The length prefix is not part of it.
-	Raw []byte
-
-	Priority       int       // 0..191, or -1 when missing or out of range
-	Version        int       // 1 for every known sender; 0 when missing
-	Timestamp      time.Time // in UTC; zero unless TimestampValid
-	TimestampValid bool      // false for "-", for a bad timestamp and when the header did not parse
-
-	// Header fields as sent (a "-" NILVALUE is kept, except for MsgID).
-	Hostname, AppName, ProcID []byte
-	MsgID                     []byte // nil when "-"
-	SD                        []byte // raw SD, nil when absent or "-" (see SDMode)
-	// Message is MSG without one trailing LF. When the header does not parse,
-	// it is the whole of Raw without that LF, so the text is never lost.
-	Message []byte
-
-	// Err is nil for a good frame. Otherwise it is a *FrameError whose Kind
-	// is the framing sentinel if framing failed, else the header sentinel.
-	Err error
-	// HeaderErr is the header parse result alone (nil: header fields are
-	// trustworthy even if Err reports a framing problem, e.g. ErrUnframed).
-	HeaderErr error
-
-	Truncated bool  // bytes of this frame were not kept (see Discarded)
-	Discarded int   // bytes of this frame skipped because of MaxFrameSize
-	Offset    int64 // body offset of the frame's first byte (its length prefix, if any)
-}
-
-// Facility returns Priority/8, or -1 when Priority is unknown.
-func (f *Frame) Facility() int {
-	if f.Priority < 0 {
-		return -1
-	}
-	return f.Priority >> 3
-}
-
-// Severity returns Priority%8, or -1 when Priority is unknown. For Heroku's
-// own lines it is not meaningful (router errors are 158 = info).
-func (f *Frame) Severity() int {
-	if f.Priority < 0 {
-		return -1
-	}
-	return f.Priority & 7
-}
-
-// ValidUTF8 reports whether Raw is valid UTF-8, ignoring a rune cut off by
-// truncation. The scanner never rejects invalid UTF-8; the caller decides.
-func (f *Frame) ValidUTF8() bool {
-	b := f.Raw
-	if f.Truncated {
-		// Drop an incomplete last rune (at most 3 bytes) cut by the limit.
-		for i := 1; i <= 3 && i <= len(b); i++ {
-			c := b[len(b)-i]
-			if c < 0x80 {
-				break
-			}
-			if c >= 0xC0 { // lead byte
-				if !utf8.FullRune(b[len(b)-i:]) {
-					b = b[:len(b)-i]
-				}
-				break
-			}
-		}
-	}
-	return utf8.Valid(b)
-}
-
-// SDElements returns an iterator over the frame's structured data.
-func (f *Frame) SDElements() SDIter { return NewSDIter(f.SD) }
-
-// ParseHeader parses msg, one SYSLOG-MSG (a single trailing LF is ignored),
-// into f's header fields and Message. It does not touch Raw, Err or the
-// framing fields; it sets and returns HeaderErr. It allocates only on error.
-func ParseHeader(msg []byte, mode SDMode, f *Frame) error {
-	if n := len(msg); n > 0 && msg[n-1] == '\n' {
-		msg = msg[:n-1]
-	}
-	f.HeaderErr = nil
-	if kind, detail := parseHeader(msg, mode, f); kind != nil {
-		f.HeaderErr = &FrameError{Kind: kind, Detail: detail, Declared: -1, Actual: -1}
-	}
-	return f.HeaderErr
-}
 
 // parseHeader fills f from m (no trailing LF). It returns the first problem
 // as a sentinel plus detail. Value problems (PRI > 191, version != 1, bad

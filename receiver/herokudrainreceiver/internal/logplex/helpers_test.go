@@ -169,3 +169,17 @@ func kinds(out []got) []error {
 	}
 	return k
 }
+
+// parseHeaderOnly parses msg, one SYSLOG-MSG (a single trailing LF is ignored),
+// into f's header fields and Message, as the Scanner does for each frame, and
+// sets and returns HeaderErr: header parsing alone, for fuzzing and benchmarks.
+func parseHeaderOnly(msg []byte, mode SDMode, f *Frame) error {
+	if n := len(msg); n > 0 && msg[n-1] == '\n' {
+		msg = msg[:n-1]
+	}
+	f.HeaderErr = nil
+	if kind, detail := parseHeader(msg, mode, f); kind != nil {
+		f.HeaderErr = &FrameError{Kind: kind, Detail: detail, Declared: -1, Actual: -1}
+	}
+	return f.HeaderErr
+}

@@ -23,18 +23,23 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                                 metric.Meter
-	mu                                    sync.Mutex
-	registrations                         []metric.Registration
-	ReceiverHerokudrainBytes              metric.Int64Counter
-	ReceiverHerokudrainDedupeSkipped      metric.Int64Counter
-	ReceiverHerokudrainDuplicates         metric.Int64Counter
-	ReceiverHerokudrainFrames             metric.Int64Counter
-	ReceiverHerokudrainFramesMalformed    metric.Int64Counter
-	ReceiverHerokudrainLogplexDropped     metric.Int64Counter
-	ReceiverHerokudrainMsgCountMismatches metric.Int64Counter
-	ReceiverHerokudrainRequests           metric.Int64Counter
-	ReceiverHerokudrainRequestsRejected   metric.Int64Counter
+	meter                                  metric.Meter
+	mu                                     sync.Mutex
+	registrations                          []metric.Registration
+	ReceiverHerokudrainBytes               metric.Int64Counter
+	ReceiverHerokudrainDedupeSkipped       metric.Int64Counter
+	ReceiverHerokudrainDuplicates          metric.Int64Counter
+	ReceiverHerokudrainFrames              metric.Int64Counter
+	ReceiverHerokudrainFramesMalformed     metric.Int64Counter
+	ReceiverHerokudrainLogplexDropped      metric.Int64Counter
+	ReceiverHerokudrainMetricFlushFailures metric.Int64Counter
+	ReceiverHerokudrainMetricPointsDropped metric.Int64Counter
+	ReceiverHerokudrainMsgCountMismatches  metric.Int64Counter
+	ReceiverHerokudrainRequests            metric.Int64Counter
+	ReceiverHerokudrainRequestsRejected    metric.Int64Counter
+	ReceiverHerokudrainSplitLinesGivenUp   metric.Int64Counter
+	ReceiverHerokudrainSplitLinesRejoined  metric.Int64Counter
+	ReceiverHerokudrainURLPathsOverflow    metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -102,6 +107,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("{message}"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainMetricFlushFailures, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_metric_flush_failures",
+		metric.WithDescription("Metric flushes the pipeline refused; the cumulative state is sent again at the next flush. [Development]"),
+		metric.WithUnit("{flush}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainMetricPointsDropped, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_metric_points_dropped",
+		metric.WithDescription("Metric points not aggregated, by reason (max_series when the series cap is reached, late for a gauge line older than the value held). [Development]"),
+		metric.WithUnit("{point}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverHerokudrainMsgCountMismatches, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_msg_count_mismatches",
 		metric.WithDescription("Requests whose Logplex-Msg-Count header differs from the frames found in the body (advisory; never rejected). [Development]"),
@@ -117,6 +134,24 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.ReceiverHerokudrainRequestsRejected, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_requests_rejected",
 		metric.WithDescription("Requests refused before their body was read, by reason: unauthenticated, drain_token (access control), over_budget (max_in_flight_bytes is in use) and shutting_down (the receiver is draining); the last two are answered 503. [Development]"),
+		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainSplitLinesGivenUp, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_split_lines_given_up",
+		metric.WithDescription("Lines Heroku cut into several frames whose other pieces did not come within split_lines.max_wait, or that grew past split_lines.max_line_bytes; emitted as far as they got, marked logplex.split.incomplete. [Development]"),
+		metric.WithUnit("{line}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainSplitLinesRejoined, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_split_lines_rejoined",
+		metric.WithDescription("Lines Heroku cut into several frames that were emitted as one record (split_lines rejoin) or with every piece marked (split_lines mark). [Development]"),
+		metric.WithUnit("{line}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainURLPathsOverflow, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_url_paths_overflow",
+		metric.WithDescription("Router observations whose url.path was replaced by `_OTHER` because router_metrics_max_url_paths distinct paths were already in use. [Development]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)

@@ -25,9 +25,14 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverHerokudrainFrames.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainFramesMalformed.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainLogplexDropped.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainMetricFlushFailures.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainMetricPointsDropped.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainMsgCountMismatches.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainRequests.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainRequestsRejected.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainSplitLinesGivenUp.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainSplitLinesRejoined.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainURLPathsOverflow.Add(context.Background(), 1)
 	AssertEqualReceiverHerokudrainBytes(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -46,6 +51,12 @@ func TestSetupTelemetry(t *testing.T) {
 	AssertEqualReceiverHerokudrainLogplexDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainMetricFlushFailures(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainMetricPointsDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainMsgCountMismatches(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -53,6 +64,15 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainRequestsRejected(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainSplitLinesGivenUp(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainSplitLinesRejoined(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainURLPathsOverflow(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 

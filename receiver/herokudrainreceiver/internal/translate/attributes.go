@@ -8,13 +8,12 @@ package translate // import "github.com/herokudrain/herokudrain/receiver/herokud
 // taken from go.opentelemetry.io/otel/semconv where they are used.
 const (
 	// Syslog header fields, named as in the OTel log data model's RFC 5424
-	// appendix (syslog.procid, syslog.msgid, syslog.facility, syslog.version).
+	// appendix (syslog.procid, syslog.msgid, syslog.facility).
 	AttrSyslogAppName        = "syslog.appname"
 	AttrSyslogProcID         = "syslog.procid"
 	AttrSyslogMsgID          = "syslog.msgid"
 	AttrSyslogFacility       = "syslog.facility"
 	AttrSyslogSeverity       = "syslog.severity"
-	AttrSyslogVersion        = "syslog.version"
 	AttrSyslogStructuredData = "syslog.structured_data"
 
 	// AttrParseError flags a record whose frame could not be framed or
@@ -30,9 +29,6 @@ const (
 	// AttrTimestampInvalid marks a record whose header timestamp did not
 	// parse; Timestamp is then unset and ObservedTimestamp holds receipt.
 	AttrTimestampInvalid = "logplex.timestamp.invalid"
-
-	// Resource attributes.
-	AttrDrainToken = "heroku.drain.token"
 )
 
 // What a line means (internal/heroku.Classify), on log records and, where
@@ -88,8 +84,6 @@ const (
 	AttrDropped      = "heroku.logplex.dropped" // int
 	AttrDroppedSince = "heroku.logplex.since"
 
-	// AttrDirection tells read from write IOPS of an add-on.
-	AttrDirection = "disk.io.direction"
 	// AttrL2metSource is the source= of an l2met line.
 	AttrL2metSource = "heroku.source"
 )

@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
@@ -18,12 +19,16 @@ import (
 type Resource struct {
 	DrainToken string // Logplex-Drain-Token header
 	AppName    string // ?app= on the drain URL; empty when absent
+	// Attributes are extra resource attributes (allowed drain URL query
+	// parameters), as key/value pairs.
+	Attributes [][2]string
 }
 
 // Settings says what a Batch builds.
 type Settings struct {
 	Logs    bool // build log records (a logs pipeline exists)
 	Metrics bool // build metrics (a metrics pipeline exists)
+	Traces  bool // build a SERVER span per router line (a traces pipeline exists)
 	// Builder records the metrics declared in metadata.yaml; required when
 	// Metrics is set. A Batch emits from it, which also resets it.
 	Builder *metadata.MetricsBuilder
@@ -37,6 +42,16 @@ type Settings struct {
 	// Dynos, when set, counts the dynos reporting runtime metrics across
 	// requests (heroku.dynos.reporting).
 	Dynos *DynoTracker
+	// RequestIDs, when set, makes heroku.router.requests count each router
+	// request id once across requests.
+	RequestIDs *RequestIDs
+	// URLPaths, when set, caps the url.path values RouterMetricsURLPath adds.
+	URLPaths *URLPaths
+	// ExponentialMeasures gives app measure# metrics exponential histograms
+	// instead of explicit buckets.
+	ExponentialMeasures bool
+	// DisabledHistograms names declared histograms (Histograms) not to emit.
+	DisabledHistograms map[string]bool
 }
 
 // Counts summarises what a Batch saw.
@@ -46,6 +61,9 @@ type Counts struct {
 	// LogplexDropped sums the "N messages dropped" reported by L10/L12/L13
 	// lines in this batch.
 	LogplexDropped int64
+	// URLPathsOverflow counts router observations whose url.path became
+	// OtherPath because of the URLPaths cap.
+	URLPathsOverflow int64
 }
 
 // Batch accumulates the pdata for one request body.
@@ -55,17 +73,22 @@ type Batch struct {
 	res      pcommon.Resource
 	appKey   string // drain token and app name: whose dynos these are
 
-	// start is the earliest line timestamp seen: delta points cover
-	// (start, observed].
+	// start is the earliest line timestamp seen, the start of this batch's
+	// points (the aggregator gives the series it emits their own).
 	start pcommon.Timestamp
 
 	logs    plog.Logs
 	records plog.LogRecordSlice
 
+	traces ptrace.Traces
+	spans  ptrace.SpanSlice
+
 	extra     extraMetrics
 	hist      histograms
 	dynosSeen []string
 	nameBuf   []byte
+	logCounts map[recordKey]int64
+	requests  []routerRequest
 
 	// line is what the current frame means; reused across frames so that
 	// classification does not allocate.
@@ -82,10 +105,11 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 	if r.DrainToken != "" {
 		rb.SetHerokuDrainToken(validString(r.DrainToken))
 	}
-	if r.AppName != "" {
-		rb.SetServiceName(validString(r.AppName))
-	}
+	rb.SetServiceName(validString(r.serviceName()))
 	b.res = rb.Emit()
+	for _, kv := range r.Attributes {
+		b.res.Attributes().PutStr(validString(kv[0]), validString(kv[1]))
+	}
 	if set.Logs {
 		b.logs = plog.NewLogs()
 		rl := b.logs.ResourceLogs().AppendEmpty()
@@ -98,8 +122,12 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 			b.records.EnsureCapacity(sizeHint)
 		}
 	}
+	if set.Traces {
+		b.initTraces()
+	}
 	if set.Metrics {
 		b.extra.init()
+		b.logCounts = map[recordKey]int64{}
 		b.hist.init()
 		b.appKey = r.DrainToken + "\x00" + r.AppName
 	}
@@ -128,6 +156,12 @@ func (b *Batch) Add(f *logplex.Frame) {
 	if b.set.Logs {
 		b.addRecord(f, line)
 	}
+	if b.set.Metrics {
+		b.countRecord(f, line)
+	}
+	if b.set.Traces && f.Err == nil && line != nil && line.Kind == heroku.KindRouter {
+		b.addSpan(f, line)
+	}
 	// Measurements come only from frames that were framed and parsed
 	// cleanly: a frame whose extent was guessed may hold two lines.
 	if b.set.Metrics && f.Err == nil {
@@ -140,6 +174,9 @@ func (b *Batch) Add(f *logplex.Frame) {
 func (b *Batch) AddUnreadable(raw []byte, reason string) {
 	b.counts.Frames++
 	b.counts.Malformed++
+	if b.set.Metrics {
+		b.countRecord(nil, nil)
+	}
 	if !b.set.Logs {
 		return
 	}
@@ -169,6 +206,8 @@ func (b *Batch) Metrics() pmetric.Metrics {
 		start = b.observed
 	}
 	mb := b.set.Builder
+	b.recordLogCounts()
+	b.recordRouterRequests()
 	if len(b.dynosSeen) > 0 && b.set.Dynos != nil {
 		counts := map[string]int64{}
 		now := b.observed.AsTime()
@@ -178,6 +217,7 @@ func (b *Batch) Metrics() pmetric.Metrics {
 		}
 	}
 	md := mb.Emit(metadata.WithResource(b.res), metadata.WithStartTimeOverride(start))
+	markCountersDelta(md)
 	if b.extra.len() == 0 && b.hist.len() == 0 {
 		return md
 	}

@@ -8,47 +8,92 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
 
-// histogramDef declares a histogram this receiver derives from lines. mdatagen
-// (v0.159) generates builders for gauges and sums only, so histograms are
-// declared here, in one table, and documented beside metadata.yaml's metrics.
+// histogramDef declares a histogram this receiver derives from lines.
+// mdatagen (v0.159) cannot generate histograms (its builder code for them
+// does not compile), so the router histograms are declared here, in one
+// table (Histograms), which the receiver's config validation and the
+// generated section of docs/metrics.md read; a test keeps them in step.
 type histogramDef struct {
 	name, unit, desc string
 	bounds           []float64 // explicit bounds; nil means exponential
+	attrs            []string  // attribute keys, for the docs
 }
 
-// semconvDurationBounds are the bucket boundaries semconv advises for
-// http.server.request.duration.
-var semconvDurationBounds = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}
+// HistogramInfo describes a declared histogram.
+type HistogramInfo struct {
+	Name, Unit, Description string
+	Bounds                  []float64
+	Attributes              []string
+}
 
-// Router latencies stretch to 30 s (H12) and 55 s (H15), so the semconv
-// bounds get a few more at the top for the connect and service histograms.
-var routerDurationBounds = append(slices.Clone(semconvDurationBounds), 15, 30, 60)
+// Histograms lists the declared histograms, in name order.
+func Histograms() []HistogramInfo {
+	defs := []*histogramDef{&histConnectDuration, &histRequestDuration, &histResponseBodySize}
+	out := make([]HistogramInfo, len(defs))
+	for i, d := range defs {
+		out[i] = HistogramInfo{Name: d.name, Unit: d.unit, Description: d.desc, Bounds: d.bounds, Attributes: d.attrs}
+	}
+	return out
+}
+
+// routerAttrs are the attributes of the router histograms; url.path only
+// with router_metrics_url_path, http.request.method_original only for a
+// method outside the standard ones, error.type only for failed requests.
+var routerAttrs = []string{attrHTTPMethod, attrHTTPMethodOrig, attrHTTPStatus, AttrDynoName, AttrDynoType, attrErrorType,
+	attrURLScheme, attrNetProtoVersion, attrURLPath}
+
+// serviceBounds fit router service= times: apps answer in 1 ms to 30 s
+// (H12 ends a request at 30 s).
+var serviceBounds = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 15, 30}
+
+// connectBounds fit router connect= times, usually 0 to 5 ms; the top ones
+// catch a dyno that is slow to accept (H13, H20).
+var connectBounds = []float64{0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5}
 
 var bodySizeBounds = []float64{0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000}
+
+// genericBounds serve app measurements without a time or size unit: 1-2.5-5
+// steps over nine decades.
+var genericBounds = []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500,
+	1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 1_000_000, 10_000_000}
+
+// measureBounds picks the explicit buckets of an app measure# by its unit.
+func measureBounds(unit string) []float64 {
+	switch unit {
+	case "s":
+		return serviceBounds
+	case "By":
+		return bodySizeBounds
+	}
+	return genericBounds
+}
 
 var (
 	histRequestDuration = histogramDef{
 		name:   "http.server.request.duration",
 		unit:   "s",
 		desc:   "Time the app took to answer requests Heroku's router passed to it (router service= time), by method, status and dyno.",
-		bounds: routerDurationBounds,
+		bounds: serviceBounds,
+		attrs:  routerAttrs,
 	}
 	histConnectDuration = histogramDef{
 		name:   "heroku.router.connect.duration",
 		unit:   "s",
 		desc:   "Time Heroku's router took to connect to a dyno (router connect= time).",
-		bounds: routerDurationBounds,
+		bounds: connectBounds,
+		attrs:  routerAttrs,
 	}
 	histResponseBodySize = histogramDef{
 		name:   "http.server.response.body.size",
 		unit:   "By",
 		desc:   "Response bytes sent from dynos to clients through the router (router bytes=); its sum is the traffic.",
 		bounds: bodySizeBounds,
+		attrs:  routerAttrs,
 	}
 )
 
 // histograms aggregates one batch's observations per metric and attribute
-// set into delta histogram points.
+// set into histogram points holding that batch's counts.
 type histograms struct {
 	series map[string]*histSeries // key: metric name + attribute values
 	order  []*histSeries          // first-seen order, for stable output

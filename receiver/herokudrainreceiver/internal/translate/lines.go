@@ -2,7 +2,6 @@ package translate // import "github.com/herokudrain/herokudrain/receiver/herokud
 
 import (
 	"unicode/utf8"
-	"unsafe"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -70,11 +69,11 @@ func putError(attrs pcommon.Map, code heroku.ErrorCode, desc string) {
 	}
 }
 
-// setEventName sets the record's EventName and mirrors it as the event.name
-// attribute for backends that only query attributes. name is a constant.
+// setEventName sets the record's EventName field. The semantic conventions
+// deprecated the event.name attribute in its favour, so the name is not
+// repeated as an attribute. name is a constant.
 func setEventName(lr plog.LogRecord, name string) {
 	lr.SetEventName(name)
-	lr.Attributes().PutStr(attrEventName, name)
 }
 
 // lineStrings turns the line's byte fields into attribute strings. Every
@@ -110,12 +109,15 @@ func (s *lineStrings) str(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if s.body != "" {
-		// Address comparison only: no pointer is made from the offset.
-		off := uintptr(unsafe.Pointer(unsafe.SliceData(b))) - uintptr(unsafe.Pointer(unsafe.SliceData(s.msg)))
+	if s.body != "" && len(s.msg) > 0 {
+		// A two-index subslice of msg keeps msg's end as its capacity end,
+		// so cap tells its offset; the pointer comparison confirms it (a
+		// foreign or three-index slice falls back to a copy).
+		off := cap(s.msg) - cap(b)
 		// The body is valid UTF-8, so a substring of it is too when it
 		// starts and ends on character boundaries.
-		if end := int(off) + len(b); len(b) <= len(s.msg) && off <= uintptr(len(s.msg)-len(b)) &&
+		end := off + len(b)
+		if off >= 0 && off <= len(s.msg)-len(b) && &s.msg[off] == &b[0] &&
 			utf8.RuneStart(s.body[off]) && (end == len(s.body) || utf8.RuneStart(s.body[end])) {
 			return s.body[off:end]
 		}

@@ -7,8 +7,8 @@ import (
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 )
 
-// putAPIEvent adds a platform event of the app's api channel (reference
-// §3.2): event name heroku.api.<kind>, the actor and what changed. Config
+// putAPIEvent adds a platform event of the app's api channel
+// (docs/heroku-formats.md, "Platform API events"): event name heroku.api.<kind>, the actor and what changed. Config
 // var values never appear in these lines; only their names are kept.
 func putAPIEvent(lr plog.LogRecord, s *lineStrings, ev *heroku.APIEvent) {
 	setEventName(lr, apiEventName(ev.Kind))

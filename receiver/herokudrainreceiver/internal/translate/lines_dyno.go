@@ -9,8 +9,8 @@ import (
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 )
 
-// putDynoEvent adds a dyno-manager event (reference §3.1, and the R codes
-// of §2.2): event name heroku.dyno.<kind>, the dyno, and what the message
+// putDynoEvent adds a dyno-manager event and the R codes
+// (docs/heroku-formats.md, "Dyno manager messages"): event name heroku.dyno.<kind>, the dyno, and what the message
 // says. The dyno is the PROCID (web.1, run.2660).
 func putDynoEvent(lr plog.LogRecord, s *lineStrings, ev *heroku.DynoEvent) {
 	setEventName(lr, dynoEventName(ev.Kind))

@@ -10,8 +10,8 @@ import (
 // eventLogplexError names the L-code events (L10, L12, L13, L14).
 const eventLogplexError = "heroku.logplex.error"
 
-// putLogplexError adds an L-code line of Logplex or log-shuttle (reference
-// §2.2, §1.6): lines lost on their way to the drain.
+// putLogplexError adds an L-code line of Logplex or log-shuttle
+// (docs/heroku-formats.md, "Responses and retries"): lines lost on their way to the drain.
 func putLogplexError(lr plog.LogRecord, s *lineStrings, e *heroku.LogplexError) {
 	setEventName(lr, eventLogplexError)
 	attrs := lr.Attributes()
@@ -26,7 +26,7 @@ func putLogplexError(lr plog.LogRecord, s *lineStrings, e *heroku.LogplexError) 
 	s.putStr(attrs, AttrDroppedSince, e.Since)
 }
 
-// putRuntime adds the dyno of a log-runtime-metrics line (reference §3.3).
+// putRuntime adds the dyno of a log-runtime-metrics line (docs/heroku-formats.md, "Log runtime metrics").
 // The samples themselves become metrics, not attributes.
 func putRuntime(attrs pcommon.Map, s *lineStrings, r *heroku.RuntimeSample) {
 	if len(r.Source) > 0 {
@@ -41,7 +41,7 @@ func putRuntime(attrs pcommon.Map, s *lineStrings, r *heroku.RuntimeSample) {
 }
 
 // putAddonMetrics adds which Postgres or Redis add-on a metric line is from
-// (reference §3.4, §3.5); the samples become metrics.
+// (docs/heroku-formats.md, Postgres and Redis metrics); the samples become metrics.
 func putAddonMetrics(attrs pcommon.Map, s *lineStrings, m *heroku.AddonMetrics) {
 	s.putStr(attrs, AttrAddonAttach, m.Source)
 	s.putStr(attrs, AttrAddonName, m.Addon)

@@ -6,7 +6,7 @@ import (
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 )
 
-// putRouter adds a router line's request fields (reference §2.1) under
+// putRouter adds a router line's request fields (docs/heroku-formats.md, "Router lines") under
 // their semantic-convention names where one exists. Router lines are
 // request logs, not events: no event name.
 func putRouter(attrs pcommon.Map, s *lineStrings, r *heroku.Router) {

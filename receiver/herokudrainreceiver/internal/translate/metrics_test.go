@@ -131,14 +131,14 @@ func TestRouterLinesBecomeSemconvHistograms(t *testing.T) {
 		dp := dur.Histogram().DataPoints().At(i)
 		points[attrString(dp.Attributes())] = dp
 	}
-	ok := points["heroku.dyno.name=web.1,http.request.method=GET,http.response.status_code=200,url.scheme=https"]
+	ok := points["heroku.dyno.name=web.1,heroku.dyno.type=web,http.request.method=GET,http.response.status_code=200,url.scheme=https"]
 	require.NotZero(t, ok.Count(), "points: %v", keys(points))
 	assert.Equal(t, uint64(2), ok.Count(), "two GET 200 requests on web.1 share a series")
 	assert.InDelta(t, 0.048, ok.Sum(), 1e-9, "18ms + 30ms, in seconds")
 	assert.InDelta(t, 0.018, ok.Min(), 1e-9)
 	assert.InDelta(t, 0.030, ok.Max(), 1e-9)
 
-	timeout := points["error.type=H12,heroku.dyno.name=web.2,http.request.method=POST,http.response.status_code=503,url.scheme=https"]
+	timeout := points["error.type=H12,heroku.dyno.name=web.2,heroku.dyno.type=web,http.request.method=POST,http.response.status_code=503,url.scheme=https"]
 	assert.Equal(t, uint64(1), timeout.Count(), "points: %v", keys(points))
 	assert.InDelta(t, 30.0, timeout.Sum(), 1e-9)
 
@@ -286,11 +286,12 @@ func TestPostgresAndRedisSamplesBecomeCuratedGauges(t *testing.T) {
 }
 
 func TestL2metMeasurementsBecomeSumsGaugesAndHistograms(t *testing.T) {
-	md := metricsOf(t, []string{
+	lines := []string{
 		"<190>1 2024-03-15T12:10:39.000000+00:00 host app web.1 - source=checkout count#orders.placed measure#db.latency=12.5ms sample#queue.depth=42\n",
 		"<190>1 2024-03-15T12:10:40.000000+00:00 host app web.2 - source=checkout count#orders.placed=2 measure#db.latency=20ms unique#user=u123\n",
 		"<190>1 2024-03-15T12:10:41.000000+00:00 host app worker.1 - Processing job 42 for account 7\n",
-	})
+	}
+	md := metricsOf(t, lines)
 	orders := metric(t, md, "orders.placed")
 	require.Equal(t, pmetric.MetricTypeSum, orders.Type())
 	assert.Equal(t, pmetric.AggregationTemporalityDelta, orders.Sum().AggregationTemporality())
@@ -301,8 +302,18 @@ func TestL2metMeasurementsBecomeSumsGaugesAndHistograms(t *testing.T) {
 	assert.Equal(t, map[string]float64{"heroku.source=checkout": 42}, sumPoints(t, depth))
 
 	lat := metric(t, md, "db.latency")
-	require.Equal(t, pmetric.MetricTypeExponentialHistogram, lat.Type())
+	require.Equal(t, pmetric.MetricTypeHistogram, lat.Type(), "explicit buckets by default: Prometheus stores them without native histograms")
 	assert.Equal(t, "s", lat.Unit(), "ms are converted to seconds")
+	hp := lat.Histogram().DataPoints().At(0)
+	assert.Equal(t, uint64(2), hp.Count())
+	assert.InDelta(t, 0.0325, hp.Sum(), 1e-9)
+	assert.Equal(t, serviceBounds, hp.ExplicitBounds().AsRaw(), "seconds get the request-time buckets")
+	i := slices.Index(serviceBounds, 0.025)
+	assert.Equal(t, uint64(2), hp.BucketCounts().At(i), "12.5 ms and 20 ms both fall in (10 ms, 25 ms]")
+
+	md = metricsOf(t, lines[:2], func(s *Settings) { s.ExponentialMeasures = true })
+	lat = metric(t, md, "db.latency")
+	require.Equal(t, pmetric.MetricTypeExponentialHistogram, lat.Type())
 	dp := lat.ExponentialHistogram().DataPoints().At(0)
 	assert.Equal(t, uint64(2), dp.Count())
 	assert.InDelta(t, 0.0325, dp.Sum(), 1e-9)
@@ -354,4 +365,41 @@ func TestDynoTrackerForgetsSilentDynosAndStaysBounded(t *testing.T) {
 	d.Observe("third", []string{"web.1"}, t0.Add(5*time.Minute), t0.Add(5*time.Minute), counts)
 	assert.Equal(t, int64(1), counts["web"], "an idle app is evicted to make room")
 	assert.LessOrEqual(t, len(d.apps), 2)
+}
+
+func TestDisabledHistogramsAreNotEmitted(t *testing.T) {
+	md := metricsOf(t, []string{routerOK1}, func(s *Settings) {
+		s.DisabledHistograms = map[string]bool{"heroku.router.connect.duration": true}
+	})
+	_, hasConnect := findMetric(md, "heroku.router.connect.duration")
+	assert.False(t, hasConnect)
+	_, hasService := findMetric(md, "http.server.request.duration")
+	assert.True(t, hasService, "the others stay")
+}
+
+func TestHistogramsAreDeclaredOnce(t *testing.T) {
+	var names []string
+	for _, h := range Histograms() {
+		names = append(names, h.Name)
+		assert.NotEmpty(t, h.Unit)
+		assert.NotEmpty(t, h.Description)
+		assert.True(t, slices.IsSorted(h.Bounds), h.Name)
+		assert.Contains(t, h.Attributes, attrHTTPMethod)
+	}
+	assert.True(t, slices.IsSorted(names))
+	md := metricsOf(t, []string{routerOK1})
+	for _, name := range names {
+		m := metric(t, md, name)
+		assert.Equal(t, pmetric.MetricTypeHistogram, m.Type(), "the code emits what is declared")
+	}
+}
+
+func TestRouterBucketsFitWhatTheyMeasure(t *testing.T) {
+	md := metricsOf(t, []string{routerOK1})
+	connect := metric(t, md, "heroku.router.connect.duration").Histogram().DataPoints().At(0)
+	// connect=1ms lands in (0.5 ms, 1 ms]: sub-millisecond resolution where connect times live.
+	assert.Equal(t, uint64(1), connect.BucketCounts().At(slices.Index(connect.ExplicitBounds().AsRaw(), 0.001)))
+	service := metric(t, md, "http.server.request.duration").Histogram().DataPoints().At(0)
+	assert.Equal(t, 0.001, service.ExplicitBounds().At(0), "service buckets start at 1 ms")
+	assert.Equal(t, 30.0, service.ExplicitBounds().At(service.ExplicitBounds().Len()-1), "and reach H12's 30 s")
 }
