@@ -8,6 +8,9 @@
 #   make run              build, then run it with testdata/collector/default.yaml
 #   make demo             build, start it, post the sample drain, show what came out, stop it
 #   make test             generated files current, vet, unit tests (-race) with coverage, short fuzz runs, e2e tests
+#   make test-adversarial hostile input and bad backends against the binary (~2 min)
+#   make test-replicas    two collectors behind nginx: exactly-once, cost of a killed replica
+#   make image            container image with buildah (make test-image builds and checks it)
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
 #   make bench            side-by-side benchmarks and end-to-end tables (scripts/bench.sh)
 #   make soak             steady load for SOAK_DURATION (10m), fails when RSS grows
@@ -31,6 +34,7 @@ DIST_DIR := dist
 DIST_BIN := $(DIST_DIR)/otelcol-heroku
 BUILDER_CONFIG := builder-config.yaml
 CONFIG ?= testdata/collector/default.yaml
+IMAGE_TAG ?= localhost/otelcol-heroku:dev
 
 # Unit tests run with the race detector; RACE= turns it off.
 RACE ?= -race
@@ -55,7 +59,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run demo test vet unit fuzz-short e2e fuzz bench clean distclean
+.PHONY: tools generate check-generated build run demo test vet unit fuzz-short e2e test-adversarial test-replicas image test-image fuzz bench clean distclean
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -122,6 +126,31 @@ fuzz-short:
 
 e2e: $(DIST_BIN)
 	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) $(E2E_FLAGS) ./e2e/...
+
+## test-adversarial: slowloris, gzip bomb, huge body and headers, Frame-Id
+## flood, invalid UTF-8, dead and slow backends, SIGTERM under load, SIGKILL
+## with the durable config: against the built binary running the shipped
+## configs, loopback only, each probe bounded in time and asserting its
+## bound (e2e/adversarial_test.go, build tag adversarial)
+test-adversarial: $(DIST_BIN)
+	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -tags adversarial -count=1 -timeout 10m -v \
+		-run 'TestAdversarial' ./e2e/ 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok)|_test\.go:[0-9]+:'
+
+## test-replicas: two collectors behind nginx (hash on Logplex-Frame-Id) and a
+## retrying Logplex client: exactly-once while both live, cost of a killed
+## replica (docs/replicas.md). Installs Debian's nginx-light when missing.
+test-replicas: $(DIST_BIN)
+	HEROKUDRAIN_REPLICAS=1 OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -v -timeout 5m -run TestReplicasBehindNginx ./e2e/
+
+## image: container image localhost/otelcol-heroku:dev with buildah, from
+## scratch (static binaries, no registry): deploy/container/Containerfile
+image: $(DIST_BIN)
+	GO=$(GO) scripts/image.sh $(IMAGE_TAG)
+
+## test-image: build the image in a private buildah store and check it
+## (non-root, health check, files; runs its binaries on loopback)
+test-image: $(DIST_BIN)
+	HEROKUDRAIN_IMAGE=1 OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -v -timeout 10m -run TestContainerImage ./e2e/
 
 ## fuzz: long runs of every fuzz target
 fuzz:

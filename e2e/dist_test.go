@@ -21,7 +21,7 @@ func TestCommittedConfigsValidate(t *testing.T) {
 			cmd := exec.Command(bin, "validate", "--config", cfg)
 			// The env vars the documented configs read.
 			cmd.Env = append(os.Environ(), "OTLP_ENDPOINT=http://127.0.0.1:4318", "STORAGE_DIR="+t.TempDir(),
-				"PROMETHEUS_URL=http://127.0.0.1:9090/api/v1/write")
+				"PROMETHEUS_URL=http://127.0.0.1:9090/api/v1/write", "OTLP_GRPC_ENDPOINT=127.0.0.1:4317")
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("%s validate --config %s: %v\n%s", bin, cfg, err, out)
 			}

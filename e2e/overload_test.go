@@ -20,7 +20,10 @@ import (
 )
 
 // rssBytes reads VmRSS of pid from /proc.
-func rssBytes(pid int) (int64, error) {
+func rssBytes(pid int) (int64, error) { return statusBytes(pid, "VmRSS") }
+
+// statusBytes reads a kB field of /proc/pid/status (VmRSS, RssAnon) in bytes.
+func statusBytes(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -28,12 +31,12 @@ func rssBytes(pid int) (int64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmRSS in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
 const oneMiB = 1 << 20
@@ -48,13 +51,18 @@ type rssSampler struct {
 }
 
 func sampleRSS(pid int, every time.Duration) *rssSampler {
+	return sampleStatus(pid, "VmRSS", every)
+}
+
+// sampleStatus records the largest value of a /proc/pid/status field.
+func sampleStatus(pid int, field string, every time.Duration) *rssSampler {
 	s := &rssSampler{stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		tick := time.NewTicker(every)
 		defer tick.Stop()
 		for {
-			if rss, err := rssBytes(pid); err == nil {
+			if rss, err := statusBytes(pid, field); err == nil {
 				s.samples.Add(1)
 				if rss > s.max.Load() {
 					s.max.Store(rss)

@@ -3,10 +3,12 @@ package herokuappprocessor
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
@@ -26,20 +28,52 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{
 			id: component.NewID(metadata.Type),
-			expected: &Config{
-				Apps: map[string]string{
+			expected: configWith(func(c *Config) {
+				c.Apps = map[string]string{
 					"d.fc6b856b-3332-4546-93de-7d0ee272c3bd": "acme-web",
 					"d.0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0": "acme-worker",
-				},
-				Unknown: UnknownKeep,
-			},
+				}
+			}),
 		},
 		{
 			id: component.NewIDWithName(metadata.Type, "drop"),
-			expected: &Config{
-				Apps:    map[string]string{"d.FC6B856B-3332-4546-93DE-7D0EE272C3BD": "acme-web"},
-				Unknown: UnknownDrop,
+			expected: configWith(func(c *Config) {
+				c.Apps = map[string]string{"d.FC6B856B-3332-4546-93DE-7D0EE272C3BD": "acme-web"}
+				c.Unknown = UnknownDrop
+			}),
+		},
+		{
+			id: component.NewIDWithName(metadata.Type, "file_only"),
+			expected: configWith(func(c *Config) {
+				c.AppsFile = "/etc/otelcol/apps.yaml"
+				c.AppsFileCheckInterval = 30 * time.Second
+			}),
+		},
+		{
+			id: component.NewIDWithName(metadata.Type, "api_only"),
+			expected: configWith(func(c *Config) {
+				c.HerokuAPI = configoptional.Some(HerokuAPIConfig{
+					APIKey:          "secret-key",
+					Endpoint:        defaultAPIEndpoint,
+					RefreshInterval: 5 * time.Minute,
+					InitialWait:     defaultInitialWait,
+					Timeout:         defaultAPITimeout,
+				})
+			}),
+		},
+		{
+			id: component.NewIDWithName(metadata.Type, "api_bad"),
+			errs: []string{
+				`heroku_api::api_key: empty (set it to an API key, e.g. api_key: ${env:HEROKU_API_KEY}`,
+				`heroku_api::endpoint: "api.heroku.com" is not an http(s) URL`,
+				`heroku_api::refresh_interval: 10s is too short (use at least 1m0s`,
+				`heroku_api::initial_wait: -1s is negative`,
+				`heroku_api::timeout: 0s must be positive`,
 			},
+		},
+		{
+			id:   component.NewIDWithName(metadata.Type, "file_check_too_fast"),
+			errs: []string{`apps_file_check_interval: 1ms is too short (use at least 100ms`},
 		},
 		{
 			id:   component.NewIDWithName(metadata.Type, "bad_token"),
@@ -71,7 +105,7 @@ func TestLoadConfig(t *testing.T) {
 		},
 		{
 			id:   component.NewIDWithName(metadata.Type, "no_apps"),
-			errs: []string{`apps: no drain tokens configured`},
+			errs: []string{`no source of app names: set at least one of apps`, `apps_file (`, `heroku_api (`},
 		},
 		{
 			id:   component.NewIDWithName(metadata.Type, "duplicate_token"),
@@ -113,7 +147,15 @@ func TestDefaultConfig(t *testing.T) {
 	assert.Equal(t, UnknownKeep, cfg.Unknown)
 	assert.Empty(t, cfg.Apps)
 	// The default has no apps, which is a configuration error worth reporting.
-	assert.ErrorContains(t, cfg.Validate(), "apps: no drain tokens configured")
+	assert.ErrorContains(t, cfg.Validate(), "no source of app names")
+	assert.False(t, cfg.HerokuAPI.HasValue(), "heroku_api is off unless configured")
+}
+
+// configWith returns the default configuration changed by edit.
+func configWith(edit func(*Config)) *Config {
+	c := createDefaultConfig().(*Config)
+	edit(c)
+	return c
 }
 
 func TestValidAppNames(t *testing.T) {

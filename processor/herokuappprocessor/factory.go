@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
@@ -20,13 +21,22 @@ func NewFactory() processor.Factory {
 		createDefaultConfig,
 		processor.WithLogs(createLogs, metadata.LogsStability),
 		processor.WithMetrics(createMetrics, metadata.MetricsStability),
+		processor.WithTraces(createTraces, metadata.TracesStability),
 	)
 }
 
 func createDefaultConfig() component.Config {
 	return &Config{
-		Apps:    map[string]string{},
+		Apps:                  map[string]string{},
+		AppsFileCheckInterval: defaultFileCheckInterval,
+		HerokuAPI: configoptional.Default(HerokuAPIConfig{
+			Endpoint:        defaultAPIEndpoint,
+			RefreshInterval: defaultRefreshInterval,
+			InitialWait:     defaultInitialWait,
+			Timeout:         defaultAPITimeout,
+		}),
 		Unknown: UnknownKeep,
+		Mode:    ModeLogplex,
 	}
 }
 
@@ -35,7 +45,7 @@ func newProcessor(set processor.Settings, cfg component.Config) (*appProcessor, 
 	if err != nil {
 		return nil, err
 	}
-	return newAppProcessor(cfg.(*Config), set.Logger, tb), nil
+	return newAppProcessor(cfg.(*Config), set.TelemetrySettings, tb), nil
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
@@ -43,8 +53,13 @@ func createLogs(ctx context.Context, set processor.Settings, cfg component.Confi
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
+	fn := p.processLogs
+	if p.apps == nil {
+		fn = p.firLogs
+	}
+	return processorhelper.NewLogs(ctx, set, cfg, next, fn,
 		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(p.shutdown))
 }
 
@@ -53,7 +68,27 @@ func createMetrics(ctx context.Context, set processor.Settings, cfg component.Co
 	if err != nil {
 		return nil, err
 	}
-	return processorhelper.NewMetrics(ctx, set, cfg, next, p.processMetrics,
+	fn := p.processMetrics
+	if p.apps == nil {
+		fn = p.firMetrics
+	}
+	return processorhelper.NewMetrics(ctx, set, cfg, next, fn,
 		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
+		processorhelper.WithShutdown(p.shutdown))
+}
+
+func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
+	p, err := newProcessor(set, cfg)
+	if err != nil {
+		return nil, err
+	}
+	fn := p.processTraces
+	if p.apps == nil {
+		fn = p.firTraces
+	}
+	return processorhelper.NewTraces(ctx, set, cfg, next, fn,
+		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(p.shutdown))
 }

@@ -3,9 +3,14 @@ package herokuappprocessor // import "github.com/herokudrain/herokudrain/process
 import (
 	"context"
 
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processorhelper"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.uber.org/zap"
@@ -14,66 +19,106 @@ import (
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
 
-var serviceNameKey = string(semconv.ServiceNameKey)
+var (
+	serviceNameKey = string(semconv.ServiceNameKey)
+	appIDKey       = string(semconv.HerokuAppIDKey)
+)
+
+// unresolvedAttribute flags a kept resource whose app could not be named;
+// its value is the reason.
+const unresolvedAttribute = "herokuapp.unresolved"
+
+// Reasons a resource stays unnamed (the reason attribute of the counters).
+const (
+	reasonMissingToken = "missing_token" // no string heroku.drain.token
+	reasonUnknownToken = "unknown_token" // a token no source knows
+)
 
 type appProcessor struct {
-	apps      map[string]string // lower-cased drain token -> app name
+	cfg       *Config
+	apps      *resolver // nil in mode fir
 	drop      bool
 	logger    *zap.Logger
 	telemetry *metadata.TelemetryBuilder
 }
 
-func newAppProcessor(cfg *Config, logger *zap.Logger, tb *metadata.TelemetryBuilder) *appProcessor {
-	return &appProcessor{
-		apps:      cfg.normalizedApps(),
+func newAppProcessor(cfg *Config, set component.TelemetrySettings, tb *metadata.TelemetryBuilder) *appProcessor {
+	p := &appProcessor{
+		cfg:       cfg,
 		drop:      cfg.Unknown == UnknownDrop,
-		logger:    logger,
+		logger:    set.Logger,
 		telemetry: tb,
 	}
+	if cfg.Mode != ModeFir {
+		p.apps = acquireResolver(cfg, set, tb)
+	}
+	return p
 }
 
 // batchStats counts what happened to one batch.
 type batchStats struct {
-	renamed          int64 // resources whose service.name was set
-	missing          int64 // resources without a (string) drain token
-	unknown          int64 // resources with a token not in apps
+	renamed    int64 // resources whose service.name was set
+	unresolved [2]reasonStats
+}
+
+// reasonStats counts unnamed resources for one reason.
+type reasonStats struct {
+	seen             int64
 	droppedResources int64
 	droppedItems     int64 // log records or metric data points
 }
 
-// apply sets service.name on res if its drain token is mapped. It reports
-// whether the resource should be kept.
-func (p *appProcessor) apply(res pcommon.Resource, st *batchStats) bool {
+var reasons = [2]string{reasonMissingToken, reasonUnknownToken}
+
+// apply names res if its drain token resolves. It returns the index of the
+// reason (into reasons) when it does not, or -1.
+func (p *appProcessor) apply(res pcommon.Resource, st *batchStats) int {
 	v, ok := res.Attributes().Get(draintoken.AttributeKey)
 	if !ok || v.Type() != pcommon.ValueTypeStr || v.Str() == "" {
-		st.missing++
-		return !p.drop
+		return p.unresolved(res, st, 0)
 	}
-	app, ok := p.apps[draintoken.Normalize(v.Str())]
+	app, ok := p.apps.lookup(v.Str())
 	if !ok {
-		st.unknown++
-		return !p.drop
+		return p.unresolved(res, st, 1)
 	}
 	// The configured mapping wins over any service.name already present
 	// (e.g. one the receiver derived from the drain URL's ?app=).
-	res.Attributes().PutStr(serviceNameKey, app)
+	res.Attributes().PutStr(serviceNameKey, app.Name)
+	if app.ID != "" {
+		res.Attributes().PutStr(appIDKey, app.ID)
+	}
+	res.Attributes().Remove(unresolvedAttribute)
 	st.renamed++
-	return true
+	return -1
+}
+
+func (p *appProcessor) unresolved(res pcommon.Resource, st *batchStats, reason int) int {
+	st.unresolved[reason].seen++
+	if !p.drop {
+		res.Attributes().PutStr(unresolvedAttribute, reasons[reason])
+	}
+	return reason
+}
+
+// keep applies the mapping and, under unknown=drop, counts what is dropped.
+func (p *appProcessor) keep(res pcommon.Resource, items func() int, st *batchStats) bool {
+	reason := p.apply(res, st)
+	if reason < 0 || !p.drop {
+		return true
+	}
+	st.unresolved[reason].droppedResources++
+	st.unresolved[reason].droppedItems += int64(items())
+	return false
 }
 
 func (p *appProcessor) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
 	var st batchStats
 	rls := ld.ResourceLogs()
 	rls.RemoveIf(func(rl plog.ResourceLogs) bool {
-		if p.apply(rl.Resource(), &st) {
-			return false
-		}
-		st.droppedResources++
-		st.droppedItems += int64(logRecordCount(rl))
-		return true
+		return !p.keep(rl.Resource(), func() int { return logRecordCount(rl) }, &st)
 	})
 	p.report(ctx, "logs", &st)
-	if st.droppedResources > 0 && rls.Len() == 0 {
+	if st.dropped() && rls.Len() == 0 {
 		return ld, processorhelper.ErrSkipProcessingData
 	}
 	return ld, nil
@@ -83,42 +128,70 @@ func (p *appProcessor) processMetrics(ctx context.Context, md pmetric.Metrics) (
 	var st batchStats
 	rms := md.ResourceMetrics()
 	rms.RemoveIf(func(rm pmetric.ResourceMetrics) bool {
-		if p.apply(rm.Resource(), &st) {
-			return false
-		}
-		st.droppedResources++
-		st.droppedItems += int64(dataPointCount(rm))
-		return true
+		return !p.keep(rm.Resource(), func() int { return dataPointCount(rm) }, &st)
 	})
 	p.report(ctx, "metrics", &st)
-	if st.droppedResources > 0 && rms.Len() == 0 {
+	if st.dropped() && rms.Len() == 0 {
 		return md, processorhelper.ErrSkipProcessingData
 	}
 	return md, nil
+}
+
+func (p *appProcessor) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+	var st batchStats
+	rss := td.ResourceSpans()
+	rss.RemoveIf(func(rs ptrace.ResourceSpans) bool {
+		return !p.keep(rs.Resource(), func() int { return spanCount(rs) }, &st)
+	})
+	p.report(ctx, "traces", &st)
+	if st.dropped() && rss.Len() == 0 {
+		return td, processorhelper.ErrSkipProcessingData
+	}
+	return td, nil
+}
+
+func (st *batchStats) dropped() bool {
+	return st.unresolved[0].droppedResources+st.unresolved[1].droppedResources > 0
 }
 
 func (p *appProcessor) report(ctx context.Context, signal string, st *batchStats) {
 	if st.renamed > 0 {
 		p.telemetry.ProcessorHerokuappResourcesRenamed.Add(ctx, st.renamed)
 	}
-	if st.droppedResources > 0 {
-		p.telemetry.ProcessorHerokuappResourcesDropped.Add(ctx, st.droppedResources)
-		p.telemetry.ProcessorHerokuappItemsDropped.Add(ctx, st.droppedItems)
+	for i, r := range st.unresolved {
+		if r.seen == 0 {
+			continue
+		}
+		reason := metric.WithAttributes(attribute.String("reason", reasons[i]))
+		p.telemetry.ProcessorHerokuappResourcesUnresolved.Add(ctx, r.seen, reason)
+		if r.droppedResources > 0 {
+			p.telemetry.ProcessorHerokuappResourcesDropped.Add(ctx, r.droppedResources, reason)
+			p.telemetry.ProcessorHerokuappItemsDropped.Add(ctx, r.droppedItems, reason)
+		}
 	}
-	if (st.missing > 0 || st.unknown > 0) && p.logger.Core().Enabled(zap.DebugLevel) {
+	if (st.unresolved[0].seen > 0 || st.unresolved[1].seen > 0) && p.logger.Core().Enabled(zap.DebugLevel) {
 		p.logger.Debug("resources with a missing or unknown drain token",
 			zap.String("signal", signal),
 			zap.String("attribute", draintoken.AttributeKey),
-			zap.Int64("missing", st.missing),
-			zap.Int64("unknown", st.unknown),
+			zap.Int64("missing", st.unresolved[0].seen),
+			zap.Int64("unknown", st.unresolved[1].seen),
 			zap.Bool("dropped", p.drop),
-			zap.Int64("dropped_items", st.droppedItems),
 			zap.Int64("renamed", st.renamed),
 		)
 	}
 }
 
+func (p *appProcessor) start(ctx context.Context, _ component.Host) error {
+	if p.apps == nil {
+		return nil
+	}
+	return p.apps.start(ctx)
+}
+
 func (p *appProcessor) shutdown(context.Context) error {
+	if p.apps != nil {
+		releaseResolver(p.cfg)
+	}
 	p.telemetry.Shutdown()
 	return nil
 }
@@ -128,6 +201,15 @@ func logRecordCount(rl plog.ResourceLogs) int {
 	sls := rl.ScopeLogs()
 	for i := 0; i < sls.Len(); i++ {
 		n += sls.At(i).LogRecords().Len()
+	}
+	return n
+}
+
+func spanCount(rs ptrace.ResourceSpans) int {
+	n := 0
+	sss := rs.ScopeSpans()
+	for i := 0; i < sss.Len(); i++ {
+		n += sss.At(i).Spans().Len()
 	}
 	return n
 }

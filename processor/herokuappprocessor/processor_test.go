@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/processor/processortest"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
@@ -39,9 +40,17 @@ type want struct {
 	token   string // noToken: attribute absent
 	service string // "" = absent
 	items   int
+	flag    string // expected herokuapp.unresolved ("" = absent)
 }
 
-type counts struct{ renamed, droppedResources, droppedItems int64 }
+// counts are the expected telemetry of one batch; missing and unknown are
+// the counters with reason=missing_token and reason=unknown_token.
+type counts struct {
+	renamed          int64
+	missing, unknown reasonCount
+}
+
+type reasonCount struct{ unresolved, droppedResources, droppedItems int64 }
 
 var testCases = []struct {
 	name    string
@@ -76,27 +85,29 @@ var testCases = []struct {
 		name:    "unknown kept unchanged",
 		unknown: UnknownKeep,
 		in:      []res{{token: tokUnknown, service: "from-url", items: 3}},
-		out:     []want{{token: tokUnknown, service: "from-url", items: 3}},
+		out:     []want{{token: tokUnknown, service: "from-url", items: 3, flag: reasonUnknownToken}},
+		counts:  counts{unknown: reasonCount{unresolved: 1}},
 	},
 	{
 		name:    "missing token kept",
 		unknown: UnknownKeep,
 		in:      []res{{token: noToken, items: 1}},
-		out:     []want{{token: noToken, items: 1}},
+		out:     []want{{token: noToken, items: 1, flag: reasonMissingToken}},
+		counts:  counts{missing: reasonCount{unresolved: 1}},
 	},
 	{
 		name:    "unknown dropped",
 		unknown: UnknownDrop,
 		in:      []res{{token: tokWeb, items: 1}, {token: tokUnknown, items: 4}},
 		out:     []want{{token: tokWeb, service: "acme-web", items: 1}},
-		counts:  counts{renamed: 1, droppedResources: 1, droppedItems: 4},
+		counts:  counts{renamed: 1, unknown: reasonCount{1, 1, 4}},
 	},
 	{
 		name:    "missing token dropped",
 		unknown: UnknownDrop,
 		in:      []res{{token: noToken, items: 2}, {token: tokWorker, items: 1}},
 		out:     []want{{token: tokWorker, service: "acme-worker", items: 1}},
-		counts:  counts{renamed: 1, droppedResources: 1, droppedItems: 2},
+		counts:  counts{renamed: 1, missing: reasonCount{1, 1, 2}},
 	},
 	{
 		name:    "mixed batch keep",
@@ -109,11 +120,11 @@ var testCases = []struct {
 		},
 		out: []want{
 			{token: tokWeb, service: "acme-web", items: 1},
-			{token: tokUnknown, items: 1},
-			{token: noToken, service: "x", items: 1},
+			{token: tokUnknown, items: 1, flag: reasonUnknownToken},
+			{token: noToken, service: "x", items: 1, flag: reasonMissingToken},
 			{token: tokWorker, service: "acme-worker", items: 2},
 		},
-		counts: counts{renamed: 2},
+		counts: counts{renamed: 2, missing: reasonCount{unresolved: 1}, unknown: reasonCount{unresolved: 1}},
 	},
 	{
 		name:    "mixed batch drop keeps order",
@@ -129,14 +140,14 @@ var testCases = []struct {
 			{token: tokWeb, service: "acme-web", items: 1},
 			{token: tokWorker, service: "acme-worker", items: 2},
 		},
-		counts: counts{renamed: 2, droppedResources: 3, droppedItems: 9},
+		counts: counts{renamed: 2, missing: reasonCount{1, 1, 5}, unknown: reasonCount{2, 2, 4}},
 	},
 	{
 		name:    "empty batch after drop is skipped",
 		unknown: UnknownDrop,
 		in:      []res{{token: tokUnknown, items: 1}, {token: noToken, items: 2}},
 		skip:    true,
-		counts:  counts{droppedResources: 2, droppedItems: 3},
+		counts:  counts{missing: reasonCount{1, 1, 2}, unknown: reasonCount{1, 1, 1}},
 	},
 	{
 		name:    "empty input passes through",
@@ -176,6 +187,12 @@ func checkResource(t *testing.T, r pcommon.Resource, w want) {
 		assert.False(t, ok, "service.name should be absent")
 	} else if assert.True(t, ok, "service.name should be set") {
 		assert.Equal(t, w.service, svc.Str())
+	}
+	flag, ok := r.Attributes().Get(unresolvedAttribute)
+	if w.flag == "" {
+		assert.False(t, ok, "%s should be absent", unresolvedAttribute)
+	} else {
+		assert.Equal(t, w.flag, flag.Str())
 	}
 	cp, _ := r.Attributes().Get("cloud.provider")
 	assert.Equal(t, "heroku", cp.Str())
@@ -221,23 +238,33 @@ func makeMetrics(in []res) pmetric.Metrics {
 func assertCounts(t *testing.T, tt *componenttest.Telemetry, c counts) {
 	t.Helper()
 	opts := []metricdatatest.Option{metricdatatest.IgnoreTimestamp()}
-	check := func(name string, v int64, assertFn func()) {
-		if v == 0 {
+	if c.renamed == 0 {
+		_, err := tt.GetMetric("otelcol_processor_herokuapp_resources_renamed")
+		assert.Error(t, err, "resources_renamed should not be recorded")
+	} else {
+		metadatatest.AssertEqualProcessorHerokuappResourcesRenamed(t, tt, []metricdata.DataPoint[int64]{{Value: c.renamed}}, opts...)
+	}
+	type assertFn func(*testing.T, *componenttest.Telemetry, []metricdata.DataPoint[int64], ...metricdatatest.Option)
+	byReason := func(name string, fn assertFn, pick func(reasonCount) int64) {
+		var dps []metricdata.DataPoint[int64]
+		for _, r := range []struct {
+			reason string
+			n      int64
+		}{{reasonMissingToken, pick(c.missing)}, {reasonUnknownToken, pick(c.unknown)}} {
+			if r.n > 0 {
+				dps = append(dps, metricdata.DataPoint[int64]{Value: r.n, Attributes: attribute.NewSet(attribute.String("reason", r.reason))})
+			}
+		}
+		if len(dps) == 0 {
 			_, err := tt.GetMetric(name)
 			assert.Error(t, err, "%s should not be recorded", name)
 			return
 		}
-		assertFn()
+		fn(t, tt, dps, opts...)
 	}
-	check("otelcol_processor_herokuapp_resources_renamed", c.renamed, func() {
-		metadatatest.AssertEqualProcessorHerokuappResourcesRenamed(t, tt, []metricdata.DataPoint[int64]{{Value: c.renamed}}, opts...)
-	})
-	check("otelcol_processor_herokuapp_resources_dropped", c.droppedResources, func() {
-		metadatatest.AssertEqualProcessorHerokuappResourcesDropped(t, tt, []metricdata.DataPoint[int64]{{Value: c.droppedResources}}, opts...)
-	})
-	check("otelcol_processor_herokuapp_items_dropped", c.droppedItems, func() {
-		metadatatest.AssertEqualProcessorHerokuappItemsDropped(t, tt, []metricdata.DataPoint[int64]{{Value: c.droppedItems}}, opts...)
-	})
+	byReason("otelcol_processor_herokuapp_resources_unresolved", metadatatest.AssertEqualProcessorHerokuappResourcesUnresolved, func(r reasonCount) int64 { return r.unresolved })
+	byReason("otelcol_processor_herokuapp_resources_dropped", metadatatest.AssertEqualProcessorHerokuappResourcesDropped, func(r reasonCount) int64 { return r.droppedResources })
+	byReason("otelcol_processor_herokuapp_items_dropped", metadatatest.AssertEqualProcessorHerokuappItemsDropped, func(r reasonCount) int64 { return r.droppedItems })
 }
 
 func TestProcessLogs(t *testing.T) {

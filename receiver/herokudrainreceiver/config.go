@@ -32,6 +32,17 @@ const (
 	minMaxFrameSize       = 1024
 	maxMaxFrameSize       = 16 * 1024 * 1024
 	defaultConsumeTimeout = 4 * time.Second
+	// defaultMaxRequestBodySize is 10x the largest batch Logplex sends:
+	// it fills a POST up to its 102,400-byte target (with at most 1,024
+	// lines plus one L10 line), and only a single frame larger than that
+	// is sent on its own. 1 MiB keeps such an oversized frame (up to
+	// max_frame_size, 64 KiB by default) and leaves room for other
+	// senders, while a request can reserve no more than 10 MiB of the
+	// in-flight budget. confighttp's own default is 20 MiB.
+	defaultMaxRequestBodySize = 1 << 20
+	// defaultMaxInFlightBytes holds ~16 Logplex batches (100 KB each, x10
+	// decoded) at once, or one request of the largest size.
+	defaultMaxInFlightBytes = 16 << 20
 	// logplexTimeout is how long Logplex waits for an answer before it counts
 	// the attempt as failed and retries; our own deadlines stay below it.
 	logplexTimeout = 5 * time.Second
@@ -48,6 +59,12 @@ type Config struct {
 	MaxFrameSize int `mapstructure:"max_frame_size"`
 	// StructuredData is auto, none or rfc5424 (see the SD* constants).
 	StructuredData string `mapstructure:"structured_data"`
+	// MaxInFlightBytes bounds the memory held by the requests being
+	// processed at once: their bodies and what is decoded from them. Each
+	// request reserves 10 bytes per body byte (Content-Length, or
+	// max_request_body_size when unknown or compressed) before its body is
+	// read; a request the budget cannot hold gets 503 + Retry-After at once.
+	MaxInFlightBytes int64 `mapstructure:"max_in_flight_bytes"`
 	// ConsumeTimeout bounds how long a request waits for the pipeline, so
 	// that we answer 503 before Logplex gives up on us (5 s).
 	ConsumeTimeout time.Duration `mapstructure:"consume_timeout"`
@@ -57,7 +74,8 @@ type Config struct {
 	BasicAuth []Credential `mapstructure:"basic_auth"`
 	// DrainTokens, when set, is the allowlist of Logplex-Drain-Token values.
 	DrainTokens []string `mapstructure:"drain_tokens"`
-	// Dedupe configures the Logplex-Frame-Id de-duplication cache.
+	// Dedupe configures the de-duplication cache of batch ids
+	// (Logplex-Frame-Id, else log-shuttle's X-Request-Id).
 	Dedupe DedupeConfig `mapstructure:"dedupe"`
 
 	// SplitLines rejoins or marks lines Heroku cut into several frames.
@@ -66,6 +84,10 @@ type Config struct {
 	// RouterMetricsURLPath adds url.path to the router histograms. Off by
 	// default: every distinct path would be a new series.
 	RouterMetricsURLPath bool `mapstructure:"router_metrics_url_path"`
+
+	// QueryParameters is the allowlist (names or wildcard patterns) of drain
+	// URL query parameters copied onto the resource as attributes.
+	QueryParameters []string `mapstructure:"query_parameters"`
 
 	// MetricsAggregationConfig: temporality, flush interval, expiry, caps.
 	MetricsAggregationConfig `mapstructure:",squash"`
@@ -86,10 +108,11 @@ type Credential struct {
 type DedupeConfig struct {
 	// Enabled turns de-duplication on (default true).
 	Enabled bool `mapstructure:"enabled"`
-	// TTL is how long an accepted Frame-Id is remembered. Logplex retries
+	// TTL is how long a delivered batch id is remembered. Logplex retries
 	// within seconds; the default of 10 minutes is generous.
 	TTL time.Duration `mapstructure:"ttl"`
-	// MaxEntries bounds the cache; the oldest ids are evicted first.
+	// MaxEntries bounds the cache; the oldest ids are evicted first. Each
+	// id costs at most dedupe.BytesPerEntry (64) bytes.
 	MaxEntries int `mapstructure:"max_entries"`
 }
 
@@ -109,6 +132,12 @@ func (cfg *Config) Validate() error {
 	case SDAuto, SDNone, SDRFC5424:
 	default:
 		errs = append(errs, fmt.Errorf("structured_data %q is not one of auto, none, rfc5424 (use auto, the default, unless every sender writes STRUCTURED-DATA: rfc5424, or none does: none)", cfg.StructuredData))
+	}
+	if maxBody := cfg.MaxRequestBodySize; maxBody <= 0 {
+		errs = append(errs, fmt.Errorf("max_request_body_size %d must be positive (default %d: 10x the largest Logplex batch)", maxBody, defaultMaxRequestBodySize))
+	} else if cfg.MaxInFlightBytes < maxBody*decodedBytesPerBodyByte {
+		errs = append(errs, fmt.Errorf("max_in_flight_bytes %d must be at least %d x max_request_body_size (%d), so that one request of the largest size fits; raise it or lower max_request_body_size (defaults %d and %d)",
+			cfg.MaxInFlightBytes, decodedBytesPerBodyByte, maxBody, defaultMaxInFlightBytes, defaultMaxRequestBodySize))
 	}
 	if cfg.ConsumeTimeout <= 0 || cfg.ConsumeTimeout >= logplexTimeout {
 		errs = append(errs, fmt.Errorf("consume_timeout %s must be above 0 and below Logplex's 5s request timeout (default %s)", cfg.ConsumeTimeout, defaultConsumeTimeout))
@@ -147,5 +176,6 @@ func (cfg *Config) Validate() error {
 	}
 	errs = append(errs, cfg.SplitLines.validate())
 	errs = append(errs, cfg.MetricsAggregationConfig.validate())
+	errs = append(errs, validateQueryParameters(cfg.QueryParameters)...)
 	return errors.Join(errs...)
 }

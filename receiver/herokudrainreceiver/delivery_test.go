@@ -48,6 +48,7 @@ func TestAccessControl(t *testing.T) {
 		{name: "token outside the allowlist is 403", tokens: []string{testToken}, token: otherToken, want: http.StatusForbidden},
 		{name: "missing token with an allowlist is 403", tokens: []string{testToken}, token: "", want: http.StatusForbidden},
 		{name: "allowed token passes", tokens: []string{otherToken, testToken}, token: testToken, want: http.StatusOK},
+		{name: "an allowed token in another case passes, as in the herokuapp processor", tokens: []string{"d." + strings.ToUpper(testToken[2:])}, token: testToken, want: http.StatusOK},
 		{name: "credentials are checked before the token", creds: rotated, tokens: []string{testToken}, token: otherToken, want: http.StatusUnauthorized},
 	}
 	for _, tt := range tests {

@@ -20,6 +20,7 @@ func NewFactory() receiver.Factory {
 		createDefaultConfig,
 		receiver.WithLogs(createLogs, metadata.LogsStability),
 		receiver.WithMetrics(createMetrics, metadata.MetricsStability),
+		receiver.WithTraces(createTraces, metadata.TracesStability),
 	)
 }
 
@@ -31,12 +32,14 @@ func createDefaultConfig() component.Config {
 	srv.ReadTimeout = logplexTimeout
 	srv.ReadHeaderTimeout = logplexTimeout
 	srv.WriteTimeout = logplexTimeout
+	srv.MaxRequestBodySize = defaultMaxRequestBodySize
 	return &Config{
-		ServerConfig:   srv,
-		Path:           defaultPath,
-		MaxFrameSize:   defaultMaxFrameSize,
-		StructuredData: SDAuto,
-		ConsumeTimeout: defaultConsumeTimeout,
+		ServerConfig:     srv,
+		Path:             defaultPath,
+		MaxFrameSize:     defaultMaxFrameSize,
+		StructuredData:   SDAuto,
+		ConsumeTimeout:   defaultConsumeTimeout,
+		MaxInFlightBytes: defaultMaxInFlightBytes,
 		Dedupe: DedupeConfig{
 			Enabled:    true,
 			TTL:        10 * time.Minute,

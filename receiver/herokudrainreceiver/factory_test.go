@@ -37,13 +37,17 @@ func TestDefaultConfigIsTheDocumentedOneAndValid(t *testing.T) {
 	assert.Equal(t, metadata.DefaultMetricsBuilderConfig(), cfg.MetricsBuilderConfig)
 }
 
-func TestFactoryOffersLogsAndMetricsOnly(t *testing.T) {
+// Traces are offered for the optional router spans (traces.go).
+func TestFactoryOffersLogsMetricsAndTraces(t *testing.T) {
 	f := NewFactory()
 	assert.Equal(t, metadata.Type, f.Type())
 	assert.Equal(t, metadata.LogsStability, f.LogsStability())
 	assert.Equal(t, metadata.MetricsStability, f.MetricsStability())
-	_, err := f.CreateTraces(context.Background(), receivertest.NewNopSettings(metadata.Type), f.CreateDefaultConfig(), consumertest.NewNop())
-	assert.Error(t, err, "Logplex carries no traces")
+	assert.Equal(t, metadata.TracesStability, f.TracesStability())
+	cfg := f.CreateDefaultConfig()
+	r, err := f.CreateTraces(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.NoError(t, err)
+	require.NoError(t, r.Shutdown(context.Background()))
 }
 
 // The collector calls CreateLogs and CreateMetrics with the same *Config

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
@@ -31,79 +29,132 @@ const (
 	dataFormat = "logplex"
 )
 
-// handle serves one Logplex POST.
-func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
-	ctx := req.Context()
-	if r.stopping.Load() {
-		respond(w, http.StatusServiceUnavailable)
-		return
-	}
-	switch r.auth.check(req) {
-	case authUnauthenticated:
-		r.telemetry.ReceiverHerokudrainRequestsRejected.Add(ctx, 1, metric.WithAttributes(attribute.String("reason", "unauthenticated")))
-		w.Header().Set("WWW-Authenticate", `Basic realm="herokudrain"`)
-		respond(w, http.StatusUnauthorized)
-		return
-	case authForbidden:
-		r.telemetry.ReceiverHerokudrainRequestsRejected.Add(ctx, 1, metric.WithAttributes(attribute.String("reason", "drain_token")))
-		respond(w, http.StatusForbidden)
-		return
-	}
+// drainRequest is one drain POST on its way through the steps of handle.
+type drainRequest struct {
+	http     *http.Request
+	observed pcommon.Timestamp
+	msgCount int // Logplex-Msg-Count; advisory
 
-	observed := pcommon.NewTimestampFromTime(time.Now())
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.ConsumeTimeout)
+	// logs, metrics and traces say, per signal, whether it is wanted (a
+	// pipeline exists and the batch is not a duplicate) and how to settle
+	// the claim.
+	logs, metrics, traces claim
+
+	builder *metadata.MetricsBuilder // pooled; returned by finish
+	batch   *translate.Batch
+	split   *rejoin.Session // pieces of cut lines held across requests
+}
+
+// handle serves one drain POST. Each step answers the request itself when
+// it ends it (status != 0):
+//
+//	admit (auth, draining, memory budget) → dedupe (claim the batch's id)
+//	→ read (frame the body and translate it) → deliver → respond.
+//
+// The status of every outcome is chosen in status.go.
+func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
+	release, status := r.admit(w, req)
+	if status != 0 {
+		// Closing is what keeps the body unread: to reuse the
+		// connection, net/http would first read up to 256 KiB of it.
+		w.Header().Set("Connection", "close")
+		respond(w, status)
+		return
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(req.Context(), r.cfg.ConsumeTimeout)
 	defer cancel()
 
-	wantLogs, wantMetrics := r.nextLogs != nil, r.nextMetrics != nil
-	frameID := req.Header.Get(headerFrameID)
-	logsClaim, metricsClaim := noClaim, noClaim
-	if r.seen != nil && frameID != "" {
-		var err error
-		// Each signal is claimed on its own: if a first attempt delivered
-		// the logs but not the metrics, the retry re-sends only the metrics.
-		if wantLogs {
-			if logsClaim, wantLogs, err = r.claim(ctx, frameID, "logs"); err != nil {
-				respond(w, http.StatusServiceUnavailable)
-				return
-			}
-			defer func() { logsClaim(false) }() // no-op once settled
-		}
-		if wantMetrics {
-			if metricsClaim, wantMetrics, err = r.claim(ctx, frameID, "metrics"); err != nil {
-				respond(w, http.StatusServiceUnavailable)
-				return
-			}
-			defer func() { metricsClaim(false) }()
-		}
-		if !wantLogs && !wantMetrics {
-			r.telemetry.ReceiverHerokudrainDuplicates.Add(ctx, 1)
-			respond(w, http.StatusOK)
-			return
+	dr := r.newRequest(req)
+	defer r.finish(dr)
+	if status = r.dedupe(ctx, dr); status == 0 {
+		if status = r.read(ctx, dr); status == 0 {
+			status = r.deliver(ctx, dr)
 		}
 	}
+	if r.stopping.Load() {
+		// Draining: the sender must take its next request elsewhere.
+		w.Header().Set("Connection", "close")
+	}
+	respond(w, status)
+}
 
-	if hint := req.Header.Get("Content-Type"); hint != "" && !strings.HasPrefix(hint, contentType) {
+func (r *drainReceiver) newRequest(req *http.Request) *drainRequest {
+	msgCount, _ := strconv.Atoi(req.Header.Get(headerMsgCount))
+	return &drainRequest{
+		http:     req,
+		observed: pcommon.NewTimestampFromTime(time.Now()),
+		msgCount: msgCount,
+		logs:     claim{want: r.nextLogs != nil, settle: noClaim},
+		metrics:  claim{want: r.nextMetrics != nil, settle: noClaim},
+		traces:   claim{want: r.nextTraces != nil, settle: noClaim},
+	}
+}
+
+// finish releases what the request holds: unsettled claims and held
+// pieces of cut lines are given up (a retry gets processed), and the
+// pooled metrics builder is emptied and returned. Emit empties it; a request that ended before emitting (body
+// cut short) must not leave points behind for the next one, which may be
+// another app's.
+func (r *drainReceiver) finish(dr *drainRequest) {
+	dr.logs.settle(false)
+	dr.metrics.settle(false)
+	dr.traces.settle(false)
+	if dr.split != nil {
+		dr.split.End(false) // no-op once settled
+	}
+	if dr.builder != nil {
+		_ = dr.builder.Emit()
+		r.builder.Put(dr.builder)
+	}
+}
+
+// read frames the body and translates each frame into the batch. It ends
+// the request when the body could not be read to the end (503: Logplex
+// retries the whole batch, so nothing of it is emitted now) or held no
+// frame (204).
+func (r *drainReceiver) read(ctx context.Context, dr *drainRequest) int {
+	if hint := dr.http.Header.Get("Content-Type"); hint != "" && !strings.HasPrefix(hint, contentType) {
 		// Not fatal: the body is read as Logplex frames all the same, and
 		// whatever does not parse is flagged per frame.
 		r.logger.Debug("Unexpected Content-Type on a drain request", zap.String("content_type", hint))
 	}
-
-	msgCount, _ := strconv.Atoi(req.Header.Get(headerMsgCount))
-	var builder *metadata.MetricsBuilder
-	if wantMetrics {
-		builder = r.builder.Get().(*metadata.MetricsBuilder)
-		defer func() {
-			// Emit empties the builder; a request that ended before
-			// emitting (body cut short) must not leave points behind
-			// for the next one, which may be another app's.
-			_ = builder.Emit()
-			r.builder.Put(builder)
-		}()
+	dr.batch = r.newBatch(dr)
+	dr.split = r.beginSplitLines(dr.http, dr.batch)
+	stats, err := r.scan(dr.http, dr.batch, dr.split)
+	counts := dr.batch.Counts()
+	r.telemetry.ReceiverHerokudrainBytes.Add(ctx, stats.BytesRead)
+	r.telemetry.ReceiverHerokudrainFrames.Add(ctx, int64(counts.Frames))
+	if counts.Malformed > 0 {
+		r.telemetry.ReceiverHerokudrainFramesMalformed.Add(ctx, int64(counts.Malformed))
 	}
-	batch := translate.NewBatch(translate.Settings{
-		Logs:                 wantLogs,
-		Metrics:              wantMetrics,
-		Builder:              builder,
+	switch {
+	case err != nil:
+		r.logger.Debug("Could not read a drain request body", zap.Error(err))
+		return http.StatusServiceUnavailable
+	case counts.Frames == 0:
+		return http.StatusNoContent
+	}
+	if dr.msgCount > 0 && dr.msgCount != counts.Frames {
+		// Advisory only: rejecting would make Logplex drop good frames.
+		r.telemetry.ReceiverHerokudrainMsgCountMismatches.Add(ctx, 1)
+		r.logger.Warn("Logplex-Msg-Count does not match the frames in the body",
+			zap.Int("header", dr.msgCount), zap.Int("frames", counts.Frames), zap.String("frame_id", dr.http.Header.Get(headerFrameID)))
+	}
+	return 0
+}
+
+// newBatch starts the translation of dr's body, for the signals it wants.
+func (r *drainReceiver) newBatch(dr *drainRequest) *translate.Batch {
+	if dr.metrics.want {
+		dr.builder = r.builder.Get().(*metadata.MetricsBuilder)
+	}
+	query := dr.http.URL.Query()
+	return translate.NewBatch(translate.Settings{
+		Logs:                 dr.logs.want,
+		Metrics:              dr.metrics.want,
+		Traces:               dr.traces.want,
+		Builder:              dr.builder,
 		ResourceAttributes:   r.cfg.MetricsBuilderConfig.ResourceAttributes,
 		ScopeVersion:         r.set.BuildInfo.Version,
 		RouterMetricsURLPath: r.cfg.RouterMetricsURLPath,
@@ -113,62 +164,14 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		ExponentialMeasures:  r.cfg.MeasureHistogram == HistogramExponential,
 		DisabledHistograms:   r.metrics.disabledHistograms,
 	}, translate.Resource{
-		DrainToken: req.Header.Get(headerDrainToken),
-		AppName:    req.URL.Query().Get(appQueryParam),
-	}, observed, min(msgCount, 4096))
-
-	split := r.beginSplitLines(req, batch)
-	defer split.End(false) // no-op once settled
-	stats, readErr := r.scan(req, batch, split)
-	r.telemetry.ReceiverHerokudrainBytes.Add(ctx, stats.BytesRead)
-	counts := batch.Counts()
-	r.telemetry.ReceiverHerokudrainFrames.Add(ctx, int64(counts.Frames))
-	if counts.Malformed > 0 {
-		r.telemetry.ReceiverHerokudrainFramesMalformed.Add(ctx, int64(counts.Malformed))
-	}
-	if readErr != nil {
-		// The body was cut short (client gone, read timeout). Logplex will
-		// retry the whole batch, so emit nothing of it now.
-		r.logger.Debug("Could not read a drain request body", zap.Error(readErr))
-		respond(w, http.StatusServiceUnavailable)
-		return
-	}
-	if counts.Frames == 0 {
-		respond(w, http.StatusNoContent)
-		logsClaim(true)
-		metricsClaim(true)
-		return
-	}
-	if msgCount > 0 && msgCount != counts.Frames {
-		// Advisory only: rejecting would make Logplex drop good frames.
-		r.telemetry.ReceiverHerokudrainMsgCountMismatches.Add(ctx, 1)
-		r.logger.Warn("Logplex-Msg-Count does not match the frames in the body",
-			zap.Int("header", msgCount), zap.Int("frames", counts.Frames), zap.String("frame_id", frameID))
-	}
-
-	var errs []error
-	if wantLogs {
-		err := r.consumeLogs(ctx, batch)
-		logsClaim(err == nil)
-		errs = append(errs, err)
-	}
-	if wantMetrics {
-		r.addMetrics(ctx, batch)
-		metricsClaim(true)
-	}
-	err := errors.Join(errs...)
-	split.End(err == nil)
-	if err != nil {
-		r.logger.Debug("Pipeline refused a drain request", zap.Error(err), zap.String("frame_id", frameID))
-	} else if counts.LogplexDropped > 0 {
-		// Counted once the batch is accepted, so Logplex's retries of it
-		// do not count the same loss again.
-		r.telemetry.ReceiverHerokudrainLogplexDropped.Add(ctx, counts.LogplexDropped)
-	}
-	respond(w, statusForConsumeError(err))
+		DrainToken: dr.http.Header.Get(headerDrainToken),
+		AppName:    query.Get(appQueryParam),
+		Attributes: queryAttributes(query, r.cfg.QueryParameters),
+	}, dr.observed, min(dr.msgCount, 4096))
 }
 
-// scan reads the body frame by frame into batch.
+// scan reads the body frame by frame into batch (through split, which
+// holds the pieces of lines Heroku cut).
 func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch, split *rejoin.Session) (logplex.Stats, error) {
 	sd := logplex.SDAuto
 	switch r.cfg.StructuredData {
@@ -195,32 +198,4 @@ func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch, split *r
 		return s.Stats(), nil
 	}
 	return s.Stats(), err
-}
-
-func (r *drainReceiver) consumeLogs(ctx context.Context, batch *translate.Batch) error {
-	ld := batch.Logs()
-	n := ld.LogRecordCount()
-	if n == 0 {
-		return nil
-	}
-	ctx = r.obsLogs.StartLogsOp(ctx)
-	err := r.nextLogs.ConsumeLogs(ctx, ld)
-	r.obsLogs.EndLogsOp(ctx, dataFormat, n, err)
-	return err
-}
-
-// settle reports whether a claimed signal was delivered. The dedupe cache
-// ignores calls after the first, so deferring settle(false) is safe.
-type settle func(accepted bool)
-
-func noClaim(bool) {}
-
-// claim asks the de-duplication cache whether frameID's signal was already
-// delivered. want is false for a duplicate.
-func (r *drainReceiver) claim(ctx context.Context, frameID, signal string) (settle, bool, error) {
-	done, dup, err := r.seen.Begin(ctx, frameID+"/"+signal)
-	if err != nil || dup {
-		return noClaim, false, err
-	}
-	return done, true, nil
 }

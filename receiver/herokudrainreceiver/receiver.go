@@ -31,12 +31,14 @@ type drainReceiver struct {
 
 	nextLogs    consumer.Logs
 	nextMetrics consumer.Metrics
+	nextTraces  consumer.Traces // router spans; nil without a traces pipeline
 
 	obsLogs    *receiverhelper.ObsReport
 	obsMetrics *receiverhelper.ObsReport
 	telemetry  *metadata.TelemetryBuilder
 
 	auth    *authenticator
+	budget  byteBudget // memory held by requests in flight
 	seen    *dedupe.Cache
 	dynos   *translate.DynoTracker
 	metrics *metricsState
@@ -44,7 +46,9 @@ type drainReceiver struct {
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
 	server   *http.Server
-	addr     net.Addr // where the server listens, once started
+	listener net.Listener
+	addr     net.Addr     // where the server listens, once started
+	conns    atomic.Int64 // open connections, for draining
 	serveWG  sync.WaitGroup
 	stopping atomic.Bool
 }
@@ -74,6 +78,7 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 		// sees every live dyno at least twice.
 		dynos: translate.NewDynoTracker(time.Minute, 10_000, 10_000),
 	}
+	r.budget.limit = cfg.MaxInFlightBytes
 	r.splits = newSplitLines(cfg.SplitLines, tb)
 	if cfg.Dedupe.Enabled {
 		r.seen = dedupe.New(cfg.Dedupe.MaxEntries, cfg.Dedupe.TTL, nil)
@@ -85,6 +90,7 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 
 func (r *drainReceiver) setLogs(next consumer.Logs)       { r.nextLogs = next }
 func (r *drainReceiver) setMetrics(next consumer.Metrics) { r.nextMetrics = next }
+func (r *drainReceiver) setTraces(next consumer.Traces)   { r.nextTraces = next }
 
 // Start listens on the configured endpoint and serves drain requests.
 func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
@@ -97,12 +103,14 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	if err != nil {
 		return err
 	}
+	r.trackConns(srv)
 	ln, err := r.cfg.ServerConfig.ToListener(ctx)
 	if err != nil {
 		return err
 	}
 	r.logger.Info("Listening for Logplex drains", zap.String("endpoint", ln.Addr().String()), zap.String("path", r.cfg.Path))
 	r.server = srv
+	r.listener = ln
 	r.addr = ln.Addr()
 	r.startSplitLines()
 	if r.nextMetrics != nil {
@@ -116,14 +124,30 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	return nil
 }
 
-// Shutdown stops accepting requests, lets in-flight ones finish (their
-// pipelines are still running: the collector stops receivers first) and
-// waits for the server goroutine.
+// drainGrace is how long Shutdown keeps serving the connections already
+// open (Logplex keeps them alive) after it stopped accepting new ones, so
+// that the next request on each gets a clean 503 + Connection: close
+// instead of a connection closed under it.
+const drainGrace = time.Second
+
+// Shutdown drains the receiver: it stops accepting connections, answers
+// 503 + Connection: close to every request that arrives on an open one
+// (Logplex retries it, elsewhere), lets in-flight requests finish (their
+// pipelines are still running: the collector stops receivers first), and
+// then closes what is left.
 func (r *drainReceiver) Shutdown(ctx context.Context) error {
 	r.stopping.Store(true)
 	var err error
 	if r.server != nil {
-		err = r.server.Shutdown(ctx)
+		// Not SetKeepAlivesEnabled(false): it closes idle connections at
+		// once, racing requests already on their way. The handler says
+		// Connection: close on every answer instead (handle).
+		_ = r.listener.Close()
+		r.waitForConns(ctx, drainGrace)
+		// Shutdown closes the listener again; that it was closed is no error.
+		if err = r.server.Shutdown(ctx); errors.Is(err, net.ErrClosed) {
+			err = nil
+		}
 	}
 	r.serveWG.Wait()
 	r.stopSplitLines()

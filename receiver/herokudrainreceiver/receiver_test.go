@@ -86,6 +86,7 @@ func start(t *testing.T, mod func(*Config), p pipelines) testReceiver {
 		require.NoError(t, err)
 		require.NoError(t, l.Start(context.Background(), host))
 		t.Cleanup(func() { require.NoError(t, l.Shutdown(context.Background())) })
+		t.Cleanup(http.DefaultClient.CloseIdleConnections) // runs first: Shutdown need not wait for them
 		rcv = l.(interface{ Unwrap() *drainReceiver }).Unwrap()
 	}
 	if p.metrics != nil {
@@ -93,6 +94,7 @@ func start(t *testing.T, mod func(*Config), p pipelines) testReceiver {
 		require.NoError(t, err)
 		require.NoError(t, m.Start(context.Background(), host))
 		t.Cleanup(func() { require.NoError(t, m.Shutdown(context.Background())) })
+		t.Cleanup(http.DefaultClient.CloseIdleConnections)
 		rcv = m.(interface{ Unwrap() *drainReceiver }).Unwrap()
 	}
 	require.NotNil(t, rcv, "test needs at least one pipeline")

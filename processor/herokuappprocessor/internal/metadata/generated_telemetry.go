@@ -23,12 +23,14 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                              metric.Meter
-	mu                                 sync.Mutex
-	registrations                      []metric.Registration
-	ProcessorHerokuappItemsDropped     metric.Int64Counter
-	ProcessorHerokuappResourcesDropped metric.Int64Counter
-	ProcessorHerokuappResourcesRenamed metric.Int64Counter
+	meter                                 metric.Meter
+	mu                                    sync.Mutex
+	registrations                         []metric.Registration
+	ProcessorHerokuappItemsDropped        metric.Int64Counter
+	ProcessorHerokuappResourcesDropped    metric.Int64Counter
+	ProcessorHerokuappResourcesRenamed    metric.Int64Counter
+	ProcessorHerokuappResourcesUnresolved metric.Int64Counter
+	ProcessorHerokuappSourceLoads         metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -62,13 +64,13 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	var err, errs error
 	builder.ProcessorHerokuappItemsDropped, err = builder.meter.Int64Counter(
 		"otelcol_processor_herokuapp_items_dropped",
-		metric.WithDescription("Number of log records or metric data points dropped because their resource had a missing or unknown drain token (unknown=drop). [Alpha]"),
+		metric.WithDescription("Number of log records or metric data points dropped because their resource had a missing or unknown drain token (unknown=drop); attribute reason is missing_token or unknown_token. [Alpha]"),
 		metric.WithUnit("{item}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ProcessorHerokuappResourcesDropped, err = builder.meter.Int64Counter(
 		"otelcol_processor_herokuapp_resources_dropped",
-		metric.WithDescription("Number of resources dropped because their drain token was missing or unknown (unknown=drop). [Alpha]"),
+		metric.WithDescription("Number of resources dropped because their drain token was missing or unknown (unknown=drop); attribute reason is missing_token or unknown_token. [Alpha]"),
 		metric.WithUnit("{resource}"),
 	)
 	errs = errors.Join(errs, err)
@@ -76,6 +78,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_herokuapp_resources_renamed",
 		metric.WithDescription("Number of resources whose service.name was set from the drain token mapping. [Alpha]"),
 		metric.WithUnit("{resource}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorHerokuappResourcesUnresolved, err = builder.meter.Int64Counter(
+		"otelcol_processor_herokuapp_resources_unresolved",
+		metric.WithDescription("Number of resources whose drain token no source knows, kept or dropped; attribute reason is missing_token or unknown_token. [Alpha]"),
+		metric.WithUnit("{resource}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorHerokuappSourceLoads, err = builder.meter.Int64Counter(
+		"otelcol_processor_herokuapp_source_loads",
+		metric.WithDescription("Number of loads of a token map source; attribute source is apps_file or heroku_api, attribute result is ok or error (an error keeps the last good map). [Alpha]"),
+		metric.WithUnit("{load}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

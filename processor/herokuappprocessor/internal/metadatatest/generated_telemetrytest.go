@@ -24,7 +24,7 @@ func NewSettings(tt *componenttest.Telemetry) processor.Settings {
 func AssertEqualProcessorHerokuappItemsDropped(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_processor_herokuapp_items_dropped",
-		Description: "Number of log records or metric data points dropped because their resource had a missing or unknown drain token (unknown=drop). [Alpha]",
+		Description: "Number of log records or metric data points dropped because their resource had a missing or unknown drain token (unknown=drop); attribute reason is missing_token or unknown_token. [Alpha]",
 		Unit:        "{item}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
@@ -40,7 +40,7 @@ func AssertEqualProcessorHerokuappItemsDropped(t *testing.T, tt *componenttest.T
 func AssertEqualProcessorHerokuappResourcesDropped(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_processor_herokuapp_resources_dropped",
-		Description: "Number of resources dropped because their drain token was missing or unknown (unknown=drop). [Alpha]",
+		Description: "Number of resources dropped because their drain token was missing or unknown (unknown=drop); attribute reason is missing_token or unknown_token. [Alpha]",
 		Unit:        "{resource}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
@@ -65,6 +65,38 @@ func AssertEqualProcessorHerokuappResourcesRenamed(t *testing.T, tt *componentte
 		},
 	}
 	got, err := tt.GetMetric("otelcol_processor_herokuapp_resources_renamed")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualProcessorHerokuappResourcesUnresolved(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_processor_herokuapp_resources_unresolved",
+		Description: "Number of resources whose drain token no source knows, kept or dropped; attribute reason is missing_token or unknown_token. [Alpha]",
+		Unit:        "{resource}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_processor_herokuapp_resources_unresolved")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
+func AssertEqualProcessorHerokuappSourceLoads(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_processor_herokuapp_source_loads",
+		Description: "Number of loads of a token map source; attribute source is apps_file or heroku_api, attribute result is ok or error (an error keeps the last good map). [Alpha]",
+		Unit:        "{load}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_processor_herokuapp_source_loads")
 	require.NoError(t, err)
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }

@@ -22,6 +22,8 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ProcessorHerokuappItemsDropped.Add(context.Background(), 1)
 	tb.ProcessorHerokuappResourcesDropped.Add(context.Background(), 1)
 	tb.ProcessorHerokuappResourcesRenamed.Add(context.Background(), 1)
+	tb.ProcessorHerokuappResourcesUnresolved.Add(context.Background(), 1)
+	tb.ProcessorHerokuappSourceLoads.Add(context.Background(), 1)
 	AssertEqualProcessorHerokuappItemsDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -29,6 +31,12 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorHerokuappResourcesRenamed(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorHerokuappResourcesUnresolved(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorHerokuappSourceLoads(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 

@@ -128,14 +128,6 @@ func TestSequential(t *testing.T) {
 				{id: idA, accept: false, wantLen: 1},
 			},
 		},
-		{
-			name: "empty id is never deduplicated",
-			max:  10, ttl: time.Minute,
-			steps: []step{
-				{id: "", accept: true, wantLen: 0},
-				{id: "", accept: true, wantLen: 0},
-			},
-		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,7 +135,7 @@ func TestSequential(t *testing.T) {
 			c := New(tt.max, tt.ttl, clk.Now)
 			for i, s := range tt.steps {
 				clk.Advance(s.advance)
-				done, dup, err := c.Begin(context.Background(), s.id)
+				done, dup, err := c.Begin(context.Background(), mustKey(s.id), Logs)
 				if err != nil {
 					t.Fatalf("step %d: Begin(%q): %v", i, s.id, err)
 				}
@@ -153,7 +145,7 @@ func TestSequential(t *testing.T) {
 				if done == nil {
 					t.Fatalf("step %d: done is nil", i)
 				}
-				if !dup && s.id != "" {
+				if !dup {
 					if got := c.Len(); got < 1 {
 						t.Fatalf("step %d: Len()=%d while %q is in flight", i, got, s.id)
 					}
@@ -169,9 +161,9 @@ func TestSequential(t *testing.T) {
 
 func TestNilClockUsesTimeNow(t *testing.T) {
 	c := New(1, time.Minute, nil)
-	done, _, _ := c.Begin(context.Background(), idA)
+	done, _, _ := c.Begin(context.Background(), mustKey(idA), Logs)
 	done(true)
-	if _, dup, _ := c.Begin(context.Background(), idA); !dup {
+	if _, dup, _ := c.Begin(context.Background(), mustKey(idA), Logs); !dup {
 		t.Fatal("want dup")
 	}
 }
@@ -179,10 +171,10 @@ func TestNilClockUsesTimeNow(t *testing.T) {
 func TestDoneTwiceIsIgnored(t *testing.T) {
 	t.Run("accept then fail", func(t *testing.T) {
 		c := New(10, time.Minute, newFakeClock().Now)
-		done, _, _ := c.Begin(context.Background(), idA)
+		done, _, _ := c.Begin(context.Background(), mustKey(idA), Logs)
 		done(true)
 		done(false)
-		if _, dup, _ := c.Begin(context.Background(), idA); !dup {
+		if _, dup, _ := c.Begin(context.Background(), mustKey(idA), Logs); !dup {
 			t.Fatal("second done(false) undid the accept")
 		}
 		if c.Len() != 1 {
@@ -191,10 +183,10 @@ func TestDoneTwiceIsIgnored(t *testing.T) {
 	})
 	t.Run("fail then accept", func(t *testing.T) {
 		c := New(10, time.Minute, newFakeClock().Now)
-		done, _, _ := c.Begin(context.Background(), idA)
+		done, _, _ := c.Begin(context.Background(), mustKey(idA), Logs)
 		done(false)
 		done(true)
-		done2, dup, _ := c.Begin(context.Background(), idA)
+		done2, dup, _ := c.Begin(context.Background(), mustKey(idA), Logs)
 		if dup {
 			t.Fatal("second done(true) turned a failure into an accept")
 		}
@@ -202,9 +194,9 @@ func TestDoneTwiceIsIgnored(t *testing.T) {
 	})
 	t.Run("stale done does not touch the next owner", func(t *testing.T) {
 		c := New(10, time.Minute, newFakeClock().Now)
-		done1, _, _ := c.Begin(context.Background(), idA)
+		done1, _, _ := c.Begin(context.Background(), mustKey(idA), Logs)
 		done1(false)
-		done2, dup, _ := c.Begin(context.Background(), idA) // new owner
+		done2, dup, _ := c.Begin(context.Background(), mustKey(idA), Logs) // new owner
 		if dup {
 			t.Fatal("want owner")
 		}
@@ -212,12 +204,12 @@ func TestDoneTwiceIsIgnored(t *testing.T) {
 		done1(false)
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 		defer cancel()
-		if _, _, err := c.Begin(ctx, idA); !errors.Is(err, context.DeadlineExceeded) {
+		if _, _, err := c.Begin(ctx, mustKey(idA), Logs); !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("attempt 2 should still be in flight, got err=%v", err)
 		}
 		done2(true)
 		done2(false)
-		if _, dup, _ := c.Begin(context.Background(), idA); !dup {
+		if _, dup, _ := c.Begin(context.Background(), mustKey(idA), Logs); !dup {
 			t.Fatal("want dup after attempt 2 accepted")
 		}
 		if c.Len() != 1 {
@@ -230,9 +222,9 @@ func TestDoneTwiceIsIgnored(t *testing.T) {
 func waitForWaiters(t *testing.T, c *Cache, id string, n int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
-	for c.waiting(id) < n {
+	for c.waiting(mustKey(id), Logs) < n {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %d waiters on %q (have %d)", n, id, c.waiting(id))
+			t.Fatalf("timed out waiting for %d waiters on %q (have %d)", n, id, c.waiting(mustKey(id), Logs))
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -247,7 +239,7 @@ type result struct {
 func beginAsync(c *Cache, ctx context.Context, id string) <-chan result {
 	ch := make(chan result, 1)
 	go func() {
-		done, dup, err := c.Begin(ctx, id)
+		done, dup, err := c.Begin(ctx, mustKey(id), Logs)
 		ch <- result{done, dup, err}
 	}()
 	return ch
@@ -265,7 +257,7 @@ func TestConcurrentSameID(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := New(10, time.Minute, newFakeClock().Now)
-			done1, dup, err := c.Begin(context.Background(), idA)
+			done1, dup, err := c.Begin(context.Background(), mustKey(idA), Logs)
 			if err != nil || dup {
 				t.Fatalf("first Begin: dup=%v err=%v", dup, err)
 			}
@@ -299,7 +291,7 @@ func TestConcurrentSameID(t *testing.T) {
 
 func TestCancelWhileWaiting(t *testing.T) {
 	c := New(10, time.Minute, newFakeClock().Now)
-	done1, _, _ := c.Begin(context.Background(), idA)
+	done1, _, _ := c.Begin(context.Background(), mustKey(idA), Logs)
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := beginAsync(c, ctx, idA)
 	waitForWaiters(t, c, idA, 1)
@@ -312,11 +304,11 @@ func TestCancelWhileWaiting(t *testing.T) {
 		t.Fatal("done must be a non-nil no-op")
 	}
 	r.done(true) // no-op: must not accept idA
-	if c.waiting(idA) != 0 {
-		t.Fatalf("waiter not removed: %d", c.waiting(idA))
+	if c.waiting(mustKey(idA), Logs) != 0 {
+		t.Fatalf("waiter not removed: %d", c.waiting(mustKey(idA), Logs))
 	}
 	done1(false)
-	done2, dup, err := c.Begin(context.Background(), idA)
+	done2, dup, err := c.Begin(context.Background(), mustKey(idA), Logs)
 	if err != nil || dup {
 		t.Fatalf("after failure: dup=%v err=%v, want owner", dup, err)
 	}
@@ -329,12 +321,12 @@ func TestCanceledContextDoesNotBlockOwnerOrDup(t *testing.T) {
 	cancel()
 	// No one else is processing: the caller owns it even with a dead ctx;
 	// ctx only bounds waiting.
-	done, dup, err := c.Begin(ctx, idA)
+	done, dup, err := c.Begin(ctx, mustKey(idA), Logs)
 	if err != nil || dup {
 		t.Fatalf("dup=%v err=%v", dup, err)
 	}
 	done(true)
-	if _, dup, err := c.Begin(ctx, idA); err != nil || !dup {
+	if _, dup, err := c.Begin(ctx, mustKey(idA), Logs); err != nil || !dup {
 		t.Fatalf("dup=%v err=%v, want dup", dup, err)
 	}
 }
@@ -353,7 +345,7 @@ func TestConcurrentStress(t *testing.T) {
 			for range callers {
 				wg.Go(func() {
 					<-start
-					done, dup, err := c.Begin(context.Background(), idA)
+					done, dup, err := c.Begin(context.Background(), mustKey(idA), Logs)
 					if err != nil {
 						t.Error(err)
 						return
@@ -399,7 +391,7 @@ func TestConcurrentManyIDs(t *testing.T) {
 		wg.Go(func() {
 			for i := range 500 {
 				id := fmt.Sprintf("%032X", (g*500+i)%300)
-				done, dup, err := c.Begin(context.Background(), id)
+				done, dup, err := c.Begin(context.Background(), mustKey(id), Logs)
 				if err != nil {
 					t.Error(err)
 					return
@@ -421,16 +413,16 @@ func TestConcurrentManyIDs(t *testing.T) {
 }
 
 func BenchmarkBegin(b *testing.B) {
-	ids := make([]string, 4096)
+	ids := make([]Key, 4096)
 	for i := range ids {
-		ids[i] = fmt.Sprintf("%032X", i)
+		ids[i] = mustKey(fmt.Sprintf("%032X", i))
 	}
 	b.Run("new ids with eviction", func(b *testing.B) {
 		c := New(1024, time.Minute, nil)
 		b.ReportAllocs()
 		i := 0
 		for b.Loop() {
-			done, dup, _ := c.Begin(context.Background(), ids[i%len(ids)])
+			done, dup, _ := c.Begin(context.Background(), ids[i%len(ids)], Logs)
 			if !dup {
 				done(true)
 			}
@@ -440,18 +432,27 @@ func BenchmarkBegin(b *testing.B) {
 	b.Run("dup hits parallel", func(b *testing.B) {
 		c := New(len(ids), time.Minute, nil)
 		for _, id := range ids {
-			done, _, _ := c.Begin(context.Background(), id)
+			done, _, _ := c.Begin(context.Background(), id, Logs)
 			done(true)
 		}
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			i := 0
 			for pb.Next() {
-				if _, dup, _ := c.Begin(context.Background(), ids[i%len(ids)]); !dup {
+				if _, dup, _ := c.Begin(context.Background(), ids[i%len(ids)], Logs); !dup {
 					b.Error("want dup")
 				}
 				i++
 			}
 		})
 	})
+}
+
+// mustKey is the key of a 32-hex test id.
+func mustKey(id string) Key {
+	k, ok := ParseFrameID(id)
+	if !ok {
+		panic("not a frame id: " + id)
+	}
+	return k
 }

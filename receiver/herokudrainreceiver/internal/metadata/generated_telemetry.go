@@ -27,6 +27,7 @@ type TelemetryBuilder struct {
 	mu                                     sync.Mutex
 	registrations                          []metric.Registration
 	ReceiverHerokudrainBytes               metric.Int64Counter
+	ReceiverHerokudrainDedupeSkipped       metric.Int64Counter
 	ReceiverHerokudrainDuplicates          metric.Int64Counter
 	ReceiverHerokudrainFrames              metric.Int64Counter
 	ReceiverHerokudrainFramesMalformed     metric.Int64Counter
@@ -34,6 +35,7 @@ type TelemetryBuilder struct {
 	ReceiverHerokudrainMetricFlushFailures metric.Int64Counter
 	ReceiverHerokudrainMetricPointsDropped metric.Int64Counter
 	ReceiverHerokudrainMsgCountMismatches  metric.Int64Counter
+	ReceiverHerokudrainRequests            metric.Int64Counter
 	ReceiverHerokudrainRequestsRejected    metric.Int64Counter
 	ReceiverHerokudrainSplitLinesGivenUp   metric.Int64Counter
 	ReceiverHerokudrainSplitLinesRejoined  metric.Int64Counter
@@ -75,9 +77,15 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("By"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainDedupeSkipped, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_dedupe_skipped",
+		metric.WithDescription("Requests delivered without de-duplication, by reason: no_id (neither Logplex-Frame-Id nor X-Request-Id) or malformed_id (an id that is not 32 hex digits or a UUID; refused so that it cannot fill the cache). [Development]"),
+		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverHerokudrainDuplicates, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_duplicates",
-		metric.WithDescription("Requests whose Logplex-Frame-Id was already delivered (Logplex retries); answered 200 without emitting again. [Development]"),
+		metric.WithDescription("Requests whose batch id (Logplex-Frame-Id, or X-Request-Id from log-shuttle) was already delivered; answered 200 without emitting again. [Development]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)
@@ -117,9 +125,15 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainRequests, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_requests",
+		metric.WithDescription("Drain requests admitted, by sender from the User-Agent: logplex; log-shuttle (which posts straight to the drain in Shield Private Spaces, also as excon); other. [Development]"),
+		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverHerokudrainRequestsRejected, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_requests_rejected",
-		metric.WithDescription("Requests refused by access control, by reason (unauthenticated, drain_token). [Development]"),
+		metric.WithDescription("Requests refused before their body was read, by reason: unauthenticated, drain_token (access control), over_budget (max_in_flight_bytes is in use) and shutting_down (the receiver is draining); the last two are answered 503. [Development]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)

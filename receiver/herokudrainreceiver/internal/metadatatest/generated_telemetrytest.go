@@ -37,10 +37,26 @@ func AssertEqualReceiverHerokudrainBytes(t *testing.T, tt *componenttest.Telemet
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
 
+func AssertEqualReceiverHerokudrainDedupeSkipped(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_herokudrain_dedupe_skipped",
+		Description: "Requests delivered without de-duplication, by reason: no_id (neither Logplex-Frame-Id nor X-Request-Id) or malformed_id (an id that is not 32 hex digits or a UUID; refused so that it cannot fill the cache). [Development]",
+		Unit:        "{request}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_herokudrain_dedupe_skipped")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
 func AssertEqualReceiverHerokudrainDuplicates(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_herokudrain_duplicates",
-		Description: "Requests whose Logplex-Frame-Id was already delivered (Logplex retries); answered 200 without emitting again. [Development]",
+		Description: "Requests whose batch id (Logplex-Frame-Id, or X-Request-Id from log-shuttle) was already delivered; answered 200 without emitting again. [Development]",
 		Unit:        "{request}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
@@ -149,10 +165,26 @@ func AssertEqualReceiverHerokudrainMsgCountMismatches(t *testing.T, tt *componen
 	metricdatatest.AssertEqual(t, want, got, opts...)
 }
 
+func AssertEqualReceiverHerokudrainRequests(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
+	want := metricdata.Metrics{
+		Name:        "otelcol_receiver_herokudrain_requests",
+		Description: "Drain requests admitted, by sender from the User-Agent: logplex; log-shuttle (which posts straight to the drain in Shield Private Spaces, also as excon); other. [Development]",
+		Unit:        "{request}",
+		Data: metricdata.Sum[int64]{
+			Temporality: metricdata.CumulativeTemporality,
+			IsMonotonic: true,
+			DataPoints:  dps,
+		},
+	}
+	got, err := tt.GetMetric("otelcol_receiver_herokudrain_requests")
+	require.NoError(t, err)
+	metricdatatest.AssertEqual(t, want, got, opts...)
+}
+
 func AssertEqualReceiverHerokudrainRequestsRejected(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_receiver_herokudrain_requests_rejected",
-		Description: "Requests refused by access control, by reason (unauthenticated, drain_token). [Development]",
+		Description: "Requests refused before their body was read, by reason: unauthenticated, drain_token (access control), over_budget (max_in_flight_bytes is in use) and shutting_down (the receiver is draining); the last two are answered 503. [Development]",
 		Unit:        "{request}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,

@@ -20,6 +20,7 @@ func TestSetupTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	defer tb.Shutdown()
 	tb.ReceiverHerokudrainBytes.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainDedupeSkipped.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainDuplicates.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainFrames.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainFramesMalformed.Add(context.Background(), 1)
@@ -27,11 +28,15 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverHerokudrainMetricFlushFailures.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainMetricPointsDropped.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainMsgCountMismatches.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainRequests.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainRequestsRejected.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainSplitLinesGivenUp.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainSplitLinesRejoined.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainURLPathsOverflow.Add(context.Background(), 1)
 	AssertEqualReceiverHerokudrainBytes(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainDedupeSkipped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainDuplicates(t, testTel,
@@ -53,6 +58,9 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainMsgCountMismatches(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainRequests(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainRequestsRejected(t, testTel,

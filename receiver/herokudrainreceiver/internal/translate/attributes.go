@@ -21,8 +21,10 @@ const (
 	AttrParseError = "logplex.parse_error"
 	// AttrTruncated marks a record whose frame exceeded max_frame_size.
 	AttrTruncated = "logplex.frame.truncated"
-	// AttrInvalidUTF8 marks a record whose message was not valid UTF-8; its
-	// body is then a bytes value.
+	// AttrInvalidUTF8 marks a record that had invalid UTF-8: in its message
+	// (the body is then a bytes value holding the bytes as received) or in
+	// a field taken from the wire (header fields, structured data, fields
+	// of the message), whose invalid bytes were replaced by U+FFFD.
 	AttrInvalidUTF8 = "logplex.invalid_utf8"
 	// AttrTimestampInvalid marks a record whose header timestamp did not
 	// parse; Timestamp is then unset and ObservedTimestamp holds receipt.

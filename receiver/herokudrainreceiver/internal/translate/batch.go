@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/heroku"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
@@ -18,12 +19,16 @@ import (
 type Resource struct {
 	DrainToken string // Logplex-Drain-Token header
 	AppName    string // ?app= on the drain URL; empty when absent
+	// Attributes are extra resource attributes (allowed drain URL query
+	// parameters), as key/value pairs.
+	Attributes [][2]string
 }
 
 // Settings says what a Batch builds.
 type Settings struct {
 	Logs    bool // build log records (a logs pipeline exists)
 	Metrics bool // build metrics (a metrics pipeline exists)
+	Traces  bool // build a SERVER span per router line (a traces pipeline exists)
 	// Builder records the metrics declared in metadata.yaml; required when
 	// Metrics is set. A Batch emits from it, which also resets it.
 	Builder *metadata.MetricsBuilder
@@ -75,6 +80,9 @@ type Batch struct {
 	logs    plog.Logs
 	records plog.LogRecordSlice
 
+	traces ptrace.Traces
+	spans  ptrace.SpanSlice
+
 	extra     extraMetrics
 	hist      histograms
 	dynosSeen []string
@@ -95,10 +103,13 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 	rb := metadata.NewResourceBuilder(set.ResourceAttributes)
 	rb.SetCloudProvider("heroku")
 	if r.DrainToken != "" {
-		rb.SetHerokuDrainToken(r.DrainToken)
+		rb.SetHerokuDrainToken(validString(r.DrainToken))
 	}
-	rb.SetServiceName(r.serviceName())
+	rb.SetServiceName(validString(r.serviceName()))
 	b.res = rb.Emit()
+	for _, kv := range r.Attributes {
+		b.res.Attributes().PutStr(validString(kv[0]), validString(kv[1]))
+	}
 	if set.Logs {
 		b.logs = plog.NewLogs()
 		rl := b.logs.ResourceLogs().AppendEmpty()
@@ -110,6 +121,9 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 		if sizeHint > 0 {
 			b.records.EnsureCapacity(sizeHint)
 		}
+	}
+	if set.Traces {
+		b.initTraces()
 	}
 	if set.Metrics {
 		b.extra.init()
@@ -144,6 +158,9 @@ func (b *Batch) Add(f *logplex.Frame) {
 	}
 	if b.set.Metrics {
 		b.countRecord(f, line)
+	}
+	if b.set.Traces && f.Err == nil && line != nil && line.Kind == heroku.KindRouter {
+		b.addSpan(f, line)
 	}
 	// Measurements come only from frames that were framed and parsed
 	// cleanly: a frame whose extent was guessed may hold two lines.
@@ -258,21 +275,26 @@ var newline = []byte{'\n'}
 // putHeader copies the syslog header fields that were parsed.
 func (b *Batch) putHeader(lr plog.LogRecord, f *logplex.Frame) {
 	attrs := lr.Attributes()
-	if len(f.AppName) > 0 {
-		attrs.PutStr(AttrSyslogAppName, intern(f.AppName))
+	valid := true
+	putField := func(key string, b []byte) {
+		if len(b) > 0 {
+			s, ok := internOK(b)
+			attrs.PutStr(key, s)
+			valid = valid && ok
+		}
 	}
-	if len(f.ProcID) > 0 {
-		attrs.PutStr(AttrSyslogProcID, intern(f.ProcID))
-	}
-	if len(f.MsgID) > 0 {
-		attrs.PutStr(AttrSyslogMsgID, string(f.MsgID))
-	}
+	putField(AttrSyslogAppName, f.AppName)
+	putField(AttrSyslogProcID, f.ProcID)
+	putField(AttrSyslogMsgID, f.MsgID)
 	if f.Priority >= 0 {
 		attrs.PutInt(AttrSyslogFacility, int64(f.Priority>>3))
 		attrs.PutInt(AttrSyslogSeverity, int64(f.Priority&7))
 	}
-	if len(f.SD) > 0 {
-		putStructuredData(attrs, f)
+	if len(f.SD) > 0 && !putStructuredData(attrs, f) {
+		valid = false
+	}
+	if !valid {
+		attrs.PutBool(AttrInvalidUTF8, true)
 	}
 }
 

@@ -29,7 +29,7 @@ func (e *extraMetrics) name(name []byte) string {
 	if i, ok := e.byName[string(name)]; ok {
 		return e.metrics.At(i).Name()
 	}
-	return string(name)
+	return wireString(name)
 }
 
 func (e *extraMetrics) len() int { return e.metrics.Len() }
@@ -87,7 +87,7 @@ func (e *extraMetrics) deltaSum(name, source []byte, unit string, v float64) {
 	dp := m.Sum().DataPoints().AppendEmpty()
 	dp.SetDoubleValue(v)
 	if len(source) > 0 {
-		dp.Attributes().PutStr(AttrL2metSource, string(source))
+		dp.Attributes().PutStr(AttrL2metSource, wireString(source))
 	}
 	e.sums[string(e.sumKey)] = dp
 }

@@ -22,10 +22,17 @@ var common = func() map[string]string {
 	return m
 }()
 
-// intern returns a string equal to b, without allocating when b is common.
+// intern returns b as a string, without allocating when b is common;
+// invalid UTF-8 is replaced (see wireString).
 func intern(b []byte) string {
+	s, _ := internOK(b)
+	return s
+}
+
+// internOK is intern that also reports whether b was valid UTF-8.
+func internOK(b []byte) (string, bool) {
 	if s, ok := common[string(b)]; ok {
-		return s
+		return s, true
 	}
-	return string(b)
+	return wireStringOK(b)
 }

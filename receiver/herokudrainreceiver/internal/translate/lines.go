@@ -1,6 +1,8 @@
 package translate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 
 import (
+	"unicode/utf8"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 
@@ -43,6 +45,9 @@ func (b *Batch) putLine(lr plog.LogRecord, l *heroku.Line) {
 	case heroku.KindAppLine:
 		putAppLine(attrs, &s)
 	}
+	if s.invalid {
+		attrs.PutBool(AttrInvalidUTF8, true)
+	}
 }
 
 // putError adds the code attributes of a line with a Heroku error code:
@@ -81,6 +86,8 @@ type lineStrings struct {
 	msg    []byte
 	body   string
 	procID string // the record's syslog.procid, "" if none
+	// invalid is set when a field was not valid UTF-8 (and was replaced).
+	invalid bool
 }
 
 func newLineStrings(lr plog.LogRecord, l *heroku.Line) lineStrings {
@@ -107,11 +114,17 @@ func (s *lineStrings) str(b []byte) string {
 		// so cap tells its offset; the pointer comparison confirms it (a
 		// foreign or three-index slice falls back to a copy).
 		off := cap(s.msg) - cap(b)
-		if off >= 0 && off <= len(s.msg)-len(b) && &s.msg[off] == &b[0] {
-			return s.body[off : off+len(b)]
+		// The body is valid UTF-8, so a substring of it is too when it
+		// starts and ends on character boundaries.
+		end := off + len(b)
+		if off >= 0 && off <= len(s.msg)-len(b) && &s.msg[off] == &b[0] &&
+			utf8.RuneStart(s.body[off]) && (end == len(s.body) || utf8.RuneStart(s.body[end])) {
+			return s.body[off:end]
 		}
 	}
-	return string(b)
+	str, ok := wireStringOK(b)
+	s.invalid = s.invalid || !ok
+	return str
 }
 
 // putStr adds a string attribute when b is not empty.

@@ -111,7 +111,7 @@ func dynoType(name []byte) string {
 	if t, ok := dynoTypes[string(name[:i])]; ok {
 		return t
 	}
-	return string(name[:i])
+	return wireString(name[:i])
 }
 
 // dynoTypeOfName is dynoType for a name that is already a string: an

@@ -61,7 +61,7 @@ func (b *Batch) addRuntime(f *logplex.Frame, s *heroku.RuntimeSample, ts pcommon
 	if len(dyno) == 0 {
 		dyno = f.ProcID // old lines lack source=; the procid is the dyno
 	}
-	name, id := intern(dyno), string(s.DynoID)
+	name, id := intern(dyno), wireString(s.DynoID)
 	b.dynosSeen = append(b.dynosSeen, name)
 	mb := b.set.Builder
 	for m := heroku.RuntimeMetric(0); m < heroku.NumRuntimeMetrics; m++ {
@@ -112,12 +112,12 @@ func (b *Batch) addRouter(r *heroku.Router) {
 	scheme := r.Scheme()
 	_, protoVersion := r.NetworkProtocol()
 	dyno := intern(r.Dyno)
-	b.requests = append(b.requests, routerRequest{id: string(r.RequestID), method: method, dyno: dyno,
+	b.requests = append(b.requests, routerRequest{id: wireString(r.RequestID), method: method, dyno: dyno,
 		scheme: scheme, errType: errType, status: int64(r.Status), hasStatus: r.HasStatus})
 	withPath := b.set.RouterMetricsURLPath && len(r.Path) > 0
 	var path string
 	if withPath {
-		path = string(r.Path)
+		path = wireString(r.Path)
 		if b.set.URLPaths != nil {
 			var over bool
 			if path, over = b.set.URLPaths.Get(r.Path); over {
@@ -159,7 +159,7 @@ func (b *Batch) addRouter(r *heroku.Router) {
 			a := s.attrs
 			a.PutStr(attrHTTPMethod, method)
 			if !methodKnown {
-				a.PutStr(attrHTTPMethodOrig, string(r.Method))
+				a.PutStr(attrHTTPMethodOrig, wireString(r.Method))
 			}
 			if r.HasStatus {
 				a.PutInt(attrHTTPStatus, int64(r.Status))
@@ -219,7 +219,7 @@ func (b *Batch) addDynoEvent(procID []byte, ev *heroku.DynoEvent) {
 
 func (b *Batch) addAPIEvent(ev *heroku.APIEvent, ts pcommon.Timestamp) {
 	mb := b.set.Builder
-	user := string(ev.User)
+	user := wireString(ev.User)
 	switch ev.Kind {
 	case heroku.APIBuildStarted:
 		mb.RecordHerokuBuildsDataPoint(b.observed, 1, metadata.AttributeHerokuBuildOutcomeStarted, user)
@@ -235,7 +235,7 @@ func (b *Batch) addAPIEvent(ev *heroku.APIEvent, ts pcommon.Timestamp) {
 		mb.RecordHerokuScaleOperationsDataPoint(b.observed, 1, user)
 		it := ev.FormationEntries()
 		for e, ok := it.Next(); ok; e, ok = it.Next() {
-			mb.RecordHerokuDynoFormationDataPoint(ts, int64(e.Quantity), intern(e.Type), string(e.Size))
+			mb.RecordHerokuDynoFormationDataPoint(ts, int64(e.Quantity), intern(e.Type), wireString(e.Size))
 		}
 	}
 }
@@ -244,7 +244,7 @@ func (b *Batch) addAPIEvent(ev *heroku.APIEvent, ts pcommon.Timestamp) {
 // through the metrics declared in metadata.yaml (heroku.AddonTable says
 // which), unknown keys as gauges named after the key.
 func (b *Batch) addAddon(a *heroku.AddonMetrics, ts pcommon.Timestamp) {
-	attach, addon := string(a.Source), string(a.Addon)
+	attach, addon := wireString(a.Source), wireString(a.Addon)
 	for i := range a.Samples {
 		s := &a.Samples[i]
 		if s.Info != nil {
@@ -258,7 +258,7 @@ func (b *Batch) addAddon(a *heroku.AddonMetrics, ts pcommon.Timestamp) {
 			}
 		}
 		b.nameBuf = s.AppendName(b.nameBuf[:0], a.Service)
-		attrs := b.extra.gauge(string(b.nameBuf), sampleUnit(s.Unit, s.RawUnit), "", ts, s.Value)
+		attrs := b.extra.gauge(wireString(b.nameBuf), sampleUnit(s.Unit, s.RawUnit), "", ts, s.Value)
 		if attach != "" {
 			attrs.PutStr(AttrAddonAttach, attach)
 		}
@@ -294,19 +294,19 @@ func (b *Batch) addL2met(ms []heroku.Measurement, source []byte, ts pcommon.Time
 		case heroku.L2metSample:
 			attrs := b.extra.gauge(b.extra.name(m.Name), unit, "", ts, v)
 			if len(source) > 0 {
-				attrs.PutStr(AttrL2metSource, string(source))
+				attrs.PutStr(AttrL2metSource, wireString(source))
 			}
 		case heroku.L2metMeasure:
 			b.hist.key = append(append(append(b.hist.key[:0], m.Name...), 0), source...)
 			s, ok := b.hist.lookup()
 			if !ok {
-				def := &histogramDef{name: string(m.Name)}
+				def := &histogramDef{name: wireString(m.Name)}
 				if !b.set.ExponentialMeasures {
 					def.bounds = measureBounds(unit)
 				}
 				s = b.hist.create(def, unit)
 				if len(source) > 0 {
-					s.attrs.PutStr(AttrL2metSource, string(source))
+					s.attrs.PutStr(AttrL2metSource, wireString(source))
 				}
 			}
 			s.observe(v)
@@ -324,7 +324,7 @@ func sampleUnit(ucum string, raw []byte) string {
 	case len(raw) == 0:
 		return ""
 	}
-	return "{" + string(raw) + "}"
+	return "{" + wireString(raw) + "}"
 }
 
 func round(v float64) int64 { return int64(math.Round(v)) }

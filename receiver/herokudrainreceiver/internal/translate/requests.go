@@ -91,7 +91,7 @@ func (u *URLPaths) Get(path []byte) (string, bool) {
 	if len(u.seen) >= u.max {
 		return OtherPath, true
 	}
-	p := string(path)
+	p := wireString(path)
 	u.seen[p] = p
 	return p, false
 }
