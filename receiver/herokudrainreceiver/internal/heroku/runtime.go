@@ -25,24 +25,27 @@ const (
 )
 
 // RuntimeTable describes every known runtime sample, indexed by
-// RuntimeMetric. The receiver declares the same names in its metadata.yaml
-// (a test there keeps the two in step). Memory values are normalised to bytes (Heroku's "MB" is
-// MiB, see unitTable) and page counts stay counts. The dyno UUID (DynoID)
-// is deliberately not an attribute here: it changes on every restart, and
-// the formation name (Source) is the stable identity.
+// RuntimeMetric: the key as logged and the unit its value is normalised
+// into (memory to bytes, Heroku's "MB" being MiB, see unitTable; page counts
+// stay counts). The metric each becomes is declared once, in the receiver's
+// metadata.yaml, and recorded through the builder generated from it (a test
+// there checks that each sample lands in one metric of this unit), so the
+// entries carry no Name. The dyno UUID (DynoID) is deliberately not an
+// attribute: it changes on every restart, and the formation name (Source)
+// is the stable identity.
 var RuntimeTable = [NumRuntimeMetrics]MetricInfo{
-	RuntimeMemoryTotal: {Key: "memory_total", Name: "heroku.dyno.memory.total", Unit: "By"},
-	RuntimeMemoryRSS:   {Key: "memory_rss", Name: "heroku.dyno.memory.rss", Unit: "By"},
-	RuntimeMemoryCache: {Key: "memory_cache", Name: "heroku.dyno.memory.cache", Unit: "By"},
-	RuntimeMemorySwap:  {Key: "memory_swap", Name: "heroku.dyno.memory.swap", Unit: "By"},
-	RuntimeMemoryQuota: {Key: "memory_quota", Name: "heroku.dyno.memory.quota", Unit: "By"},
+	RuntimeMemoryTotal: {Key: "memory_total", Unit: "By"},
+	RuntimeMemoryRSS:   {Key: "memory_rss", Unit: "By"},
+	RuntimeMemoryCache: {Key: "memory_cache", Unit: "By"},
+	RuntimeMemorySwap:  {Key: "memory_swap", Unit: "By"},
+	RuntimeMemoryQuota: {Key: "memory_quota", Unit: "By"},
 	// pgpgin/pgpgout are running totals (Kind says so); the receiver reports
 	// them as gauges, as logged, since their start is unknown.
-	RuntimeMemoryPgpgin:  {Key: "memory_pgpgin", Name: "heroku.dyno.memory.pgpgin", Unit: "{page}", Kind: MetricCounter},
-	RuntimeMemoryPgpgout: {Key: "memory_pgpgout", Name: "heroku.dyno.memory.pgpgout", Unit: "{page}", Kind: MetricCounter},
-	RuntimeLoadAvg1m:     {Key: "load_avg_1m", Name: "heroku.dyno.load_average.1m", Unit: "{thread}"},
-	RuntimeLoadAvg5m:     {Key: "load_avg_5m", Name: "heroku.dyno.load_average.5m", Unit: "{thread}"},
-	RuntimeLoadAvg15m:    {Key: "load_avg_15m", Name: "heroku.dyno.load_average.15m", Unit: "{thread}"},
+	RuntimeMemoryPgpgin:  {Key: "memory_pgpgin", Unit: "{page}", Kind: MetricCounter},
+	RuntimeMemoryPgpgout: {Key: "memory_pgpgout", Unit: "{page}", Kind: MetricCounter},
+	RuntimeLoadAvg1m:     {Key: "load_avg_1m", Unit: "{thread}"},
+	RuntimeLoadAvg5m:     {Key: "load_avg_5m", Unit: "{thread}"},
+	RuntimeLoadAvg15m:    {Key: "load_avg_15m", Unit: "{thread}"},
 }
 
 // Info returns the table entry for m, or nil if m is out of range.

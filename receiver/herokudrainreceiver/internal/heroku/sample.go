@@ -219,10 +219,13 @@ const (
 // Tables of these (RuntimeTable, AddonTable) say which key becomes which
 // metric and in which unit its value is normalised; the metrics themselves
 // (description, type, attributes) are declared in the receiver's
-// metadata.yaml, and tests check that each Name is declared there.
+// metadata.yaml, and tests check that table and declaration agree.
 type MetricInfo struct {
-	Key  string     // as logged after "sample#", e.g. "memory_rss", "read-iops"
-	Name string     // OTel metric name: dot-separated namespaces, snake_case words
+	Key string // as logged after "sample#", e.g. "memory_rss", "read-iops"
+	// Name is the declared metric an AddonTable key feeds (the receiver
+	// finds its generated Record method by this name). RuntimeTable leaves
+	// it empty: each runtime sample has its own Record method.
+	Name string
 	Unit string     // UCUM unit of the normalised value ("By", "1", "{connection}")
 	Kind MetricKind // gauge or cumulative counter
 	// AttrKey and AttrValue, when set, name the one attribute that tells
