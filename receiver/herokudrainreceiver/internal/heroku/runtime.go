@@ -130,33 +130,44 @@ func (s *RuntimeSample) Len() int {
 // its own channel is l2met's business (ParseL2met).
 func ParseRuntime(msg []byte, s *RuntimeSample) bool {
 	*s = RuntimeSample{}
+	s.Source, s.DynoID = walkSamples(msg, "dyno", func(key, val []byte) {
+		m, known := runtimeMetricOf(key)
+		if !known {
+			s.Unknown++
+			return
+		}
+		v, ok := sampleValueIn(val, RuntimeTable[m].Unit)
+		if !ok {
+			s.Unknown++
+			return
+		}
+		s.Values[m] = v
+		s.present |= 1 << m
+	})
+	return s.present != 0
+}
+
+// walkSamples reads the key=value pairs of a Heroku metrics line (runtime
+// or add-on): it calls sample with each sample# key (without the prefix)
+// and its value, in order, and returns the values of source= and of
+// otherKey= (dyno, addon), the last one of each if repeated.
+func walkSamples(msg []byte, otherKey string, sample func(key, val []byte)) (source, other []byte) {
+	const prefix = "sample#"
 	for {
 		key, val, _, rest, ok := NextKV(msg)
 		if !ok {
-			break
+			return source, other
 		}
 		msg = rest
 		switch {
 		case string(key) == "source":
-			s.Source = val
-		case string(key) == "dyno":
-			s.DynoID = val
-		case len(key) > len("sample#") && string(key[:len("sample#")]) == "sample#":
-			m, known := runtimeMetricOf(key[len("sample#"):])
-			if !known {
-				s.Unknown++
-				continue
-			}
-			v, ok := sampleValueIn(val, RuntimeTable[m].Unit)
-			if !ok {
-				s.Unknown++
-				continue
-			}
-			s.Values[m] = v
-			s.present |= 1 << m
+			source = val
+		case string(key) == otherKey:
+			other = val
+		case len(key) > len(prefix) && string(key[:len(prefix)]) == prefix:
+			sample(key[len(prefix):], val)
 		}
 	}
-	return s.present != 0
 }
 
 // sampleValueIn parses a sample value and converts it into unit. A value
