@@ -32,6 +32,9 @@ type Settings struct {
 	// MaxSeries caps the series held; contributions to new series beyond it
 	// are dropped (and reported by Add).
 	MaxSeries int
+	// MaxBytes caps the estimated size of the state (series, metrics and
+	// resources, see budget.go) the same way; 0 for no cap.
+	MaxBytes int64
 	// InstanceID, when set, is put on every resource as service.instance.id.
 	InstanceID string
 	// StateGauges names gauges that describe state rather than samples (the
@@ -53,12 +56,13 @@ type Result struct {
 // Aggregator is safe for concurrent use.
 type Aggregator struct {
 	set   Settings
-	state map[string]bool // StateGauges as a set
+	state map[string]bool   // StateGauges as a set
 	names map[string]string // copies of metric and scope names (under mu), see intern
 
 	mu        sync.Mutex
 	resources map[string]*resource
 	series    int
+	bytes     int64  // estimated size of the state, see budget.go
 	key       []byte // scratch for keys, used under mu
 }
 
@@ -89,6 +93,7 @@ type resource struct {
 	scopeName    string
 	scopeVersion string
 	metrics      map[metricKey]*metric
+	cost         int64 // its share of Aggregator.bytes
 }
 
 type metricKey struct {
@@ -114,6 +119,7 @@ type metric struct {
 	monotonic        bool
 	bounds           []float64
 	series           map[string]*series
+	cost             int // its share of Aggregator.bytes, without its series
 }
 
 // series is one attribute set of one metric. Its attributes are kept only
@@ -131,6 +137,7 @@ type series struct {
 	emitted uint64 // gen last delivered (sampled kinds)
 
 	announced bool              // its start point was delivered (cumulative)
+	cost      uint32            // its share of Aggregator.bytes
 	base      value             // value last delivered (delta)
 	baseTS    pcommon.Timestamp // when it was delivered (delta start)
 }
@@ -180,6 +187,10 @@ func (a *Aggregator) Add(md pmetric.Metrics) Result {
 			r := a.resource(rm.Resource(), sm.Scope())
 			ms := sm.Metrics()
 			for k := 0; k < ms.Len(); k++ {
+				if r == nil {
+					res.Dropped += dataPoints(ms.At(k))
+					continue
+				}
 				a.addMetric(r, ms.At(k), now, &res)
 			}
 		}
@@ -196,7 +207,13 @@ func (a *Aggregator) resource(res pcommon.Resource, scope pcommon.Instrumentatio
 	if r, ok := a.resources[string(a.key)]; ok {
 		return r
 	}
+	cost := int64(resourceBytes + 2*len(a.key))
+	if a.full(int(cost)) {
+		return nil
+	}
+	a.bytes += cost
 	r := &resource{
+		cost:         cost,
 		res:          pcommon.NewResource(),
 		scopeName:    a.intern(scope.Name()),
 		scopeVersion: a.intern(scope.Version()),
@@ -214,6 +231,14 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 	mk := metricKey{name: m.Name(), typ: m.Type()}
 	st := r.metrics[mk]
 	if st == nil {
+		cost := metricBytes
+		if m.Type() == pmetric.MetricTypeHistogram && m.Histogram().DataPoints().Len() > 0 {
+			cost += 8 * m.Histogram().DataPoints().At(0).ExplicitBounds().Len()
+		}
+		if a.full(cost) {
+			res.Dropped += dataPoints(m)
+			return
+		}
 		mk.name = a.intern(mk.name)
 		st = &metric{name: mk.name, unit: a.intern(m.Unit()), desc: a.intern(m.Description()), series: map[string]*series{}}
 		switch m.Type() {
@@ -235,6 +260,8 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 		default:
 			return // summaries: never produced by the receiver
 		}
+		st.cost = cost
+		a.bytes += int64(cost)
 		r.metrics[mk] = st
 	}
 	switch m.Type() {
@@ -246,7 +273,7 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 		dps := m.Histogram().DataPoints()
 		for i := 0; i < dps.Len(); i++ {
 			dp := dps.At(i)
-			s := a.seriesFor(st, dp.Attributes(), now)
+			s := a.seriesFor(st, dp.Attributes(), dp.ExplicitBounds().Len()+1, now)
 			if s == nil || !s.val.addHistogram(dp, st) {
 				res.Dropped++
 				continue
@@ -257,7 +284,7 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 		dps := m.ExponentialHistogram().DataPoints()
 		for i := 0; i < dps.Len(); i++ {
 			dp := dps.At(i)
-			s := a.seriesFor(st, dp.Attributes(), now)
+			s := a.seriesFor(st, dp.Attributes(), 0, now)
 			if s == nil {
 				res.Dropped++
 				continue
@@ -276,7 +303,7 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 func (a *Aggregator) addNumbers(st *metric, dps pmetric.NumberDataPointSlice, now time.Time, res *Result) {
 	for i := 0; i < dps.Len(); i++ {
 		dp := dps.At(i)
-		s := a.seriesFor(st, dp.Attributes(), now)
+		s := a.seriesFor(st, dp.Attributes(), 0, now)
 		if s == nil {
 			res.Dropped++
 			continue
@@ -302,18 +329,19 @@ func (a *Aggregator) addNumbers(st *metric, dps pmetric.NumberDataPointSlice, no
 	}
 }
 
-// seriesFor returns the series of attrs, creating it when the cap allows;
-// nil when it does not.
-func (a *Aggregator) seriesFor(st *metric, attrs pcommon.Map, now time.Time) *series {
+// seriesFor returns the series of attrs, creating it when the caps allow;
+// nil when they do not. buckets is the number of a histogram's buckets.
+func (a *Aggregator) seriesFor(st *metric, attrs pcommon.Map, buckets int, now time.Time) *series {
 	var decodable bool
 	a.key, decodable = appendMapKey(a.key[:0], attrs)
 	if s, ok := st.series[string(a.key)]; ok {
 		return s
 	}
-	if a.set.MaxSeries > 0 && a.series >= a.set.MaxSeries {
+	cost := a.seriesCost(st, a.key, buckets)
+	if a.full(int(cost)) {
 		return nil
 	}
-	s := &series{key: string(a.key), created: pcommon.NewTimestampFromTime(now)}
+	s := &series{key: string(a.key), created: pcommon.NewTimestampFromTime(now), cost: uint32(cost)}
 	if !decodable {
 		m := pcommon.NewMap()
 		cloneMap(m, attrs)
@@ -322,6 +350,7 @@ func (a *Aggregator) seriesFor(st *metric, attrs pcommon.Map, now time.Time) *se
 	s.baseTS = s.created
 	st.series[s.key] = s
 	a.series++
+	a.bytes += cost
 	return s
 }
 

@@ -49,6 +49,7 @@ func (a *Aggregator) Collect() *Flush {
 			a.expire(st, now)
 			if len(st.series) == 0 {
 				delete(r.metrics, mk)
+				a.bytes -= int64(st.cost)
 				continue
 			}
 			m := pmetric.NewMetric()
@@ -67,6 +68,7 @@ func (a *Aggregator) Collect() *Flush {
 		}
 		if len(r.metrics) == 0 {
 			delete(a.resources, rk)
+			a.bytes -= r.cost
 		}
 	}
 	return f
@@ -90,6 +92,7 @@ func (a *Aggregator) expire(st *metric, now time.Time) {
 		if time.Duration(now.UnixNano()-s.updated) > a.set.Expiration {
 			delete(st.series, k)
 			a.series--
+			a.bytes -= int64(s.cost)
 		}
 	}
 }
