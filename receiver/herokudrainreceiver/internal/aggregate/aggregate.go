@@ -136,10 +136,27 @@ type series struct {
 	lineTS  pcommon.Timestamp
 	emitted uint64 // gen last delivered (sampled kinds)
 
-	announced bool              // its start point was delivered (cumulative)
-	cost      uint32            // its share of Aggregator.bytes
-	base      value             // value last delivered (delta)
-	baseTS    pcommon.Timestamp // when it was delivered (delta start)
+	announced bool      // its start point was delivered (cumulative)
+	cost      uint32    // its share of Aggregator.bytes
+	delta     *baseline // delta temporality only
+}
+
+// baseline is what a delta series last delivered, and when (the start of
+// its next point).
+type baseline struct {
+	val value
+	ts  pcommon.Timestamp
+}
+
+// noValue stands for the baseline of a cumulative series; never written.
+var noValue = &value{}
+
+// base returns the value s last delivered in delta mode, noValue otherwise.
+func (s *series) base() *value {
+	if s.delta == nil {
+		return noValue
+	}
+	return &s.delta.val
 }
 
 // value is what a series accumulates: a number, or a histogram in h.
@@ -290,7 +307,7 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 				continue
 			}
 			s.val.addExponential(dp)
-			if b, v := s.base.h, s.val.h; b != nil && b.pos != nil && b.scale > v.scale {
+			if b, v := s.base().h, s.val.h; b != nil && b.pos != nil && b.scale > v.scale {
 				// Keep the delta baseline at the series' scale.
 				by := b.scale - v.scale
 				b.pos, b.neg, b.scale = downscale(b.pos, by), downscale(b.neg, by), v.scale
@@ -347,7 +364,9 @@ func (a *Aggregator) seriesFor(st *metric, attrs pcommon.Map, buckets int, now t
 		cloneMap(m, attrs)
 		s.odd = &m
 	}
-	s.baseTS = s.created
+	if a.set.Temporality == pmetric.AggregationTemporalityDelta {
+		s.delta = &baseline{ts: s.created}
+	}
 	st.series[s.key] = s
 	a.series++
 	a.bytes += cost

@@ -15,6 +15,9 @@ const (
 	// expHistBytes is charged for an exponential histogram's state, whose
 	// bucket maps grow with the spread of values (160 buckets at most).
 	expHistBytes = 4096
+	// deltaBytes is a delta series' baseline record (its histogram state
+	// is charged again on top).
+	deltaBytes = 48
 	// metricBytes is one metric of one resource: its struct, its series
 	// map and its slot in the resource's map; 8 bytes a bound are added.
 	metricBytes = 480
@@ -42,6 +45,7 @@ func (a *Aggregator) seriesCost(st *metric, key []byte, buckets int) int64 {
 		h = expHistBytes
 	}
 	if a.set.Temporality == pmetric.AggregationTemporalityDelta {
+		n += deltaBytes
 		h *= 2
 	}
 	return n + h

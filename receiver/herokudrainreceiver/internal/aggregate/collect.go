@@ -187,7 +187,7 @@ func (f *Flush) emitAccumulated(s *series, delta, changed bool, diff, snapshot f
 			return 0
 		}
 		d := diff()
-		point(s.baseTS, &d)
+		point(s.delta.ts, &d)
 		f.pending = append(f.pending, pending{s: s, gen: s.gen, val: snapshot()})
 		return 1
 	}
@@ -203,8 +203,9 @@ func (f *Flush) emitAccumulated(s *series, delta, changed bool, diff, snapshot f
 }
 
 func (f *Flush) emitCounter(dps pmetric.NumberDataPointSlice, s *series, delta bool) int {
-	return f.emitAccumulated(s, delta, s.val.i != s.base.i || s.val.d != s.base.d,
-		func() value { return value{isInt: s.val.isInt, i: s.val.i - s.base.i, d: s.val.d - s.base.d} },
+	b := s.base()
+	return f.emitAccumulated(s, delta, s.val.i != b.i || s.val.d != b.d,
+		func() value { return value{isInt: s.val.isInt, i: s.val.i - b.i, d: s.val.d - b.d} },
 		func() value { return value{i: s.val.i, d: s.val.d} },
 		func(start pcommon.Timestamp, v *value) interface{ SetTimestamp(pcommon.Timestamp) } {
 			dp := f.numberPoint(dps, s, start)
@@ -222,7 +223,7 @@ func (v value) setOn(dp pmetric.NumberDataPoint) {
 }
 
 func (f *Flush) emitHistogram(dps pmetric.HistogramDataPointSlice, s *series, bounds []float64, delta bool) int {
-	v, b := s.val.hist(), s.base.hist()
+	v, b := s.val.hist(), s.base().hist()
 	return f.emitAccumulated(s, delta, v.count != b.count,
 		func() value {
 			d := &hist{count: v.count - b.count, sum: v.sum - b.sum, buckets: slices.Clone(v.buckets)}
@@ -251,7 +252,7 @@ func (f *Flush) emitHistogram(dps pmetric.HistogramDataPointSlice, s *series, bo
 }
 
 func (f *Flush) emitExponential(dps pmetric.ExponentialHistogramDataPointSlice, s *series, delta bool) int {
-	v, b := s.val.hist(), s.base.hist()
+	v, b := s.val.hist(), s.base().hist()
 	return f.emitAccumulated(s, delta, v.count != b.count,
 		func() value {
 			return value{h: &hist{count: v.count - b.count, sum: v.sum - b.sum, zero: v.zero - b.zero,
@@ -327,8 +328,8 @@ func (f *Flush) Done(delivered bool) {
 		p.s.emitted = p.gen
 		p.s.announced = true
 		if delta {
-			p.s.base = p.val
-			p.s.baseTS = f.at
+			p.s.delta.val = p.val
+			p.s.delta.ts = f.at
 		}
 	}
 	f.pending = nil
