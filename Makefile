@@ -7,6 +7,8 @@
 #   make build            build dist/otelcol-heroku (only when inputs changed)
 #   make run              build, then run it with testdata/collector/default.yaml
 #   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
+#   make dashboards       regenerate the Grafana dashboards (dashboards/json) and docs/panel-map.md
+#   make test-e2e         dashboards against real Prometheus + VictoriaLogs (installs them when missing)
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
 #   make bench            benchmarks (scripts/bench.sh)
 #   make clean            remove dist/ (make distclean also removes .tools/)
@@ -39,13 +41,14 @@ E2E_FLAGS ?=
 # component metadata, outside dist/, .tools/, the tools module and the
 # test-only packages. Test files do not end up in the binary.
 GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -o -path ./internal/tools \
-	-o -path ./e2e -o -path ./receiver/herokudrainreceiver/logplextest -o -name testdata \) -prune -o \
+	-o -path ./e2e -o -path ./dashboards -o -path ./receiver/herokudrainreceiver/logplextest -o -name testdata \) -prune -o \
 	\( -name '*.go' ! -name '*_test.go' -o -name metadata.yaml \) -print)
 
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench clean distclean
+.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench clean distclean \
+	dashboards check-dashboards test-e2e backends
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -91,7 +94,7 @@ run: $(DIST_BIN)
 
 ## test: generated files current, vet, unit tests, short fuzz runs of every
 ## fuzz target, e2e tests
-test: check-generated vet unit fuzz-short e2e
+test: check-generated check-dashboards vet unit fuzz-short e2e
 
 vet:
 	$(GO) vet ./...
@@ -105,6 +108,18 @@ fuzz-short:
 
 e2e: $(DIST_BIN)
 	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -timeout $(E2E_TIMEOUT) $(E2E_FLAGS) ./e2e/...
+
+## dashboards: regenerate dashboards/json/*.json and docs/panel-map.md. The
+## generator is its own Go module (dashboards/go.mod), so the product module
+## never depends on the Grafana SDK.
+dashboards:
+	cd dashboards && $(GO) run . -out json -doc ../docs/panel-map.md
+
+## check-dashboards: vet and test the generator; its tests fail when the
+## committed JSON or panel map is stale, or when the JSON does not read back
+## strictly through the SDK's types.
+check-dashboards:
+	cd dashboards && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## fuzz: long runs of every fuzz target
 fuzz:
