@@ -1,0 +1,332 @@
+package aggregate // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/aggregate"
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+)
+
+// Flush holds the points of one Collect until the caller says whether they
+// were delivered.
+type Flush struct {
+	// Metrics are the points to deliver; empty when there is nothing to send.
+	Metrics pmetric.Metrics
+
+	a       *Aggregator
+	at      pcommon.Timestamp
+	pending []pending
+}
+
+type pending struct {
+	s   *series
+	gen uint64
+	val value // the value emitted (delta mode only)
+}
+
+// minStep keeps a series' zero point and its first value apart: Prometheus
+// stores milliseconds and refuses two different values at one timestamp.
+const minStep = pcommon.Timestamp(time.Millisecond)
+
+// Collect drops expired series and returns the points of every live one,
+// stamped with the current time. Call Done on the result with whether the
+// points were delivered; until then nothing is marked as sent, so a failed
+// delivery is simply sent again (cumulative) or merged into the next delta.
+// Collect and Done must not be called concurrently with each other.
+func (a *Aggregator) Collect() *Flush {
+	now := a.set.Now()
+	f := &Flush{Metrics: pmetric.NewMetrics(), a: a, at: pcommon.NewTimestampFromTime(now)}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, rk := range slices.Sorted(maps.Keys(a.resources)) {
+		r := a.resources[rk]
+		var sm pmetric.ScopeMetrics
+		started := false
+		for _, mk := range slices.SortedFunc(maps.Keys(r.metrics), compareMetricKeys) {
+			st := r.metrics[mk]
+			a.expire(st, now)
+			if len(st.series) == 0 {
+				delete(r.metrics, mk)
+				continue
+			}
+			m := pmetric.NewMetric()
+			if !f.emitMetric(st, m, a.set.Temporality) {
+				continue
+			}
+			if !started {
+				rm := f.Metrics.ResourceMetrics().AppendEmpty()
+				r.res.CopyTo(rm.Resource())
+				sm = rm.ScopeMetrics().AppendEmpty()
+				sm.Scope().SetName(r.scopeName)
+				sm.Scope().SetVersion(r.scopeVersion)
+				started = true
+			}
+			m.MoveTo(sm.Metrics().AppendEmpty())
+		}
+		if len(r.metrics) == 0 {
+			delete(a.resources, rk)
+		}
+	}
+	return f
+}
+
+func compareMetricKeys(x, y metricKey) int {
+	if x.name != y.name {
+		if x.name < y.name {
+			return -1
+		}
+		return 1
+	}
+	return int(x.typ) - int(y.typ)
+}
+
+func (a *Aggregator) expire(st *metric, now time.Time) {
+	if a.set.Expiration <= 0 {
+		return
+	}
+	for k, s := range st.series {
+		if now.Sub(s.updated) > a.set.Expiration {
+			delete(st.series, k)
+			a.series--
+		}
+	}
+}
+
+// emitMetric fills m with the points st has to send; false when none.
+func (f *Flush) emitMetric(st *metric, m pmetric.Metric, temporality pmetric.AggregationTemporality) bool {
+	m.SetName(st.name)
+	m.SetUnit(st.unit)
+	m.SetDescription(st.desc)
+	delta := temporality == pmetric.AggregationTemporalityDelta
+	n := 0
+	for _, k := range slices.Sorted(maps.Keys(st.series)) {
+		s := st.series[k]
+		switch st.kind {
+		case kindCounter:
+			sum := m.Sum()
+			if m.Type() != pmetric.MetricTypeSum {
+				sum = m.SetEmptySum()
+				sum.SetIsMonotonic(st.monotonic)
+				sum.SetAggregationTemporality(temporality)
+			}
+			n += f.emitCounter(sum.DataPoints(), s, delta)
+		case kindHistogram:
+			h := m.Histogram()
+			if m.Type() != pmetric.MetricTypeHistogram {
+				h = m.SetEmptyHistogram()
+				h.SetAggregationTemporality(temporality)
+			}
+			n += f.emitHistogram(h.DataPoints(), s, st.bounds, delta)
+		case kindExpHistogram:
+			h := m.ExponentialHistogram()
+			if m.Type() != pmetric.MetricTypeExponentialHistogram {
+				h = m.SetEmptyExponentialHistogram()
+				h.SetAggregationTemporality(temporality)
+			}
+			n += f.emitExponential(h.DataPoints(), s, delta)
+		case kindSampledSum:
+			sum := m.Sum()
+			if m.Type() != pmetric.MetricTypeSum {
+				sum = m.SetEmptySum()
+				sum.SetIsMonotonic(st.monotonic)
+				sum.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+			}
+			if s.gen != s.emitted {
+				dp := f.numberPoint(sum.DataPoints(), s, s.created)
+				s.val.setOn(dp)
+				f.pending = append(f.pending, pending{s: s, gen: s.gen})
+				n++
+			}
+		case kindSampledGauge, kindStateGauge:
+			g := m.Gauge()
+			if m.Type() != pmetric.MetricTypeGauge {
+				g = m.SetEmptyGauge()
+			}
+			if st.kind == kindStateGauge || s.gen != s.emitted {
+				dp := f.numberPoint(g.DataPoints(), s, 0)
+				s.val.setOn(dp)
+				f.pending = append(f.pending, pending{s: s, gen: s.gen})
+				n++
+			}
+		}
+	}
+	return n > 0
+}
+
+func (f *Flush) numberPoint(dps pmetric.NumberDataPointSlice, s *series, start pcommon.Timestamp) pmetric.NumberDataPoint {
+	dp := dps.AppendEmpty()
+	s.attrs.CopyTo(dp.Attributes())
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(f.at)
+	return dp
+}
+
+// zeroPointTime is when a new cumulative series' zero point is stamped: its
+// creation, kept at least minStep before the flush.
+func (f *Flush) zeroPointTime(s *series) pcommon.Timestamp {
+	return min(s.created, f.at-minStep)
+}
+
+func (f *Flush) emitCounter(dps pmetric.NumberDataPointSlice, s *series, delta bool) int {
+	if delta {
+		if s.val.i == s.base.i && s.val.d == s.base.d {
+			return 0
+		}
+		dp := f.numberPoint(dps, s, s.baseTS)
+		diff := value{isInt: s.val.isInt, i: s.val.i - s.base.i, d: s.val.d - s.base.d}
+		diff.setOn(dp)
+		f.pending = append(f.pending, pending{s: s, gen: s.gen, val: value{i: s.val.i, d: s.val.d}})
+		return 1
+	}
+	n := 0
+	if !s.announced {
+		zero := f.numberPoint(dps, s, s.created)
+		zero.SetTimestamp(f.zeroPointTime(s))
+		value{isInt: s.val.isInt}.setOn(zero)
+		n++
+	}
+	s.val.setOn(f.numberPoint(dps, s, s.created))
+	f.pending = append(f.pending, pending{s: s, gen: s.gen})
+	return n + 1
+}
+
+func (v value) setOn(dp pmetric.NumberDataPoint) {
+	if v.isInt {
+		dp.SetIntValue(v.i)
+	} else {
+		dp.SetDoubleValue(v.d)
+	}
+}
+
+func (f *Flush) emitHistogram(dps pmetric.HistogramDataPointSlice, s *series, bounds []float64, delta bool) int {
+	point := func(start pcommon.Timestamp, v *value) {
+		dp := dps.AppendEmpty()
+		s.attrs.CopyTo(dp.Attributes())
+		dp.SetStartTimestamp(start)
+		dp.SetTimestamp(f.at)
+		dp.ExplicitBounds().FromRaw(bounds)
+		dp.SetCount(v.count)
+		dp.SetSum(v.sum)
+		if v.buckets != nil {
+			dp.BucketCounts().FromRaw(v.buckets)
+		} else {
+			dp.BucketCounts().FromRaw(make([]uint64, len(bounds)+1))
+		}
+	}
+	if delta {
+		if s.val.count == s.base.count {
+			return 0
+		}
+		diff := value{count: s.val.count - s.base.count, sum: s.val.sum - s.base.sum, buckets: slices.Clone(s.val.buckets)}
+		for i := range s.base.buckets {
+			diff.buckets[i] -= s.base.buckets[i]
+		}
+		point(s.baseTS, &diff)
+		f.pending = append(f.pending, pending{s: s, gen: s.gen,
+			val: value{count: s.val.count, sum: s.val.sum, buckets: slices.Clone(s.val.buckets)}})
+		return 1
+	}
+	n := 0
+	if !s.announced {
+		point(s.created, &value{})
+		dps.At(dps.Len() - 1).SetTimestamp(f.zeroPointTime(s))
+		n++
+	}
+	point(s.created, &s.val)
+	f.pending = append(f.pending, pending{s: s, gen: s.gen})
+	return n + 1
+}
+
+func (f *Flush) emitExponential(dps pmetric.ExponentialHistogramDataPointSlice, s *series, delta bool) int {
+	point := func(start pcommon.Timestamp, v *value) {
+		dp := dps.AppendEmpty()
+		s.attrs.CopyTo(dp.Attributes())
+		dp.SetStartTimestamp(start)
+		dp.SetTimestamp(f.at)
+		dp.SetScale(s.val.scale)
+		dp.SetCount(v.count)
+		dp.SetSum(v.sum)
+		dp.SetZeroCount(v.zero)
+		fillBuckets(dp.Positive(), v.pos)
+		fillBuckets(dp.Negative(), v.neg)
+	}
+	if delta {
+		if s.val.count == s.base.count {
+			return 0
+		}
+		diff := value{count: s.val.count - s.base.count, sum: s.val.sum - s.base.sum, zero: s.val.zero - s.base.zero,
+			pos: subBuckets(s.val.pos, s.base.pos), neg: subBuckets(s.val.neg, s.base.neg)}
+		point(s.baseTS, &diff)
+		f.pending = append(f.pending, pending{s: s, gen: s.gen, val: value{count: s.val.count, sum: s.val.sum,
+			zero: s.val.zero, scale: s.val.scale, pos: maps.Clone(s.val.pos), neg: maps.Clone(s.val.neg)}})
+		return 1
+	}
+	n := 0
+	if !s.announced {
+		point(s.created, &value{})
+		dps.At(dps.Len() - 1).SetTimestamp(f.zeroPointTime(s))
+		n++
+	}
+	point(s.created, &s.val)
+	f.pending = append(f.pending, pending{s: s, gen: s.gen})
+	return n + 1
+}
+
+// subBuckets returns cur - base per index (both at the series' scale).
+func subBuckets(cur, base map[int32]uint64) map[int32]uint64 {
+	out := maps.Clone(cur)
+	for i, c := range base {
+		out[i] -= c
+	}
+	return out
+}
+
+func fillBuckets(b pmetric.ExponentialHistogramDataPointBuckets, counts map[int32]uint64) {
+	lo, hi, any := int32(0), int32(0), false
+	for i, c := range counts {
+		if c == 0 {
+			continue
+		}
+		if !any || i < lo {
+			lo = i
+		}
+		if !any || i > hi {
+			hi = i
+		}
+		any = true
+	}
+	if !any {
+		return
+	}
+	raw := make([]uint64, hi-lo+1)
+	for i, c := range counts {
+		if c > 0 {
+			raw[i-lo] = c
+		}
+	}
+	b.SetOffset(lo)
+	b.BucketCounts().FromRaw(raw)
+}
+
+// Done records whether the points of f were delivered. Delivered points
+// are not sent again (sampled gauges), advance the delta baseline, and end
+// the zero point of new cumulative series.
+func (f *Flush) Done(delivered bool) {
+	if !delivered {
+		return
+	}
+	f.a.mu.Lock()
+	defer f.a.mu.Unlock()
+	delta := f.a.set.Temporality == pmetric.AggregationTemporalityDelta
+	for _, p := range f.pending {
+		p.s.emitted = p.gen
+		p.s.announced = true
+		if delta {
+			p.s.base = p.val
+			p.s.baseTS = f.at
+		}
+	}
+	f.pending = nil
+}
