@@ -48,8 +48,8 @@ func overview() board {
 			{title: "Total Errors by Host", kind: kindPie, unit: "short", desc: "Error and fatal lines by who wrote them: heroku (platform) or app.",
 				queries: []query{withLegend(statQ("A", exact(errs, "syslog_appname", rangeAll)), "{{syslog_appname}}")}},
 			errorRate("Overall Error Rate", "Percent of all log lines that are errors.", ""),
-			errorRate("App Error Rate", "Percent of the app's own lines that are errors.", `syslog_appname="app"`),
-			errorRate("Heroku Error Rate", "Percent of Heroku's platform lines that are errors.", `syslog_appname="heroku"`),
+			errorRate("App Error Rate", "Percent of the lines with APP-NAME app (app output, API events, add-ons) that are errors.", `syslog_appname="app"`),
+			errorRate("Heroku Error Rate", "Percent of the lines with APP-NAME heroku (router, dyno manager, Logplex) that are errors.", `syslog_appname="heroku"`),
 			countBy("Total Errors by Component", "Error and fatal lines by component (router, dyno, app, ...).", errs, "heroku_component", "{{heroku_component}}"),
 			maxAvgP50Trend("Max / Average / 50th Percentile Connect Time Trend", "Router connect time per interval (max and median are bucket bounds).", mConnect),
 			maxAvgP50Trend("Max / Average / 50th Percentile Latency Trend", "Service time per interval (max and median are bucket bounds).", mLatency),
@@ -267,16 +267,18 @@ func infraErrors() board {
 }
 
 func appErrors() board {
-	appErr := sel(mLogRecords, `syslog_appname="app"`, severityErrors)
-	relErr := sel(mLogRecords, `syslog_appname="app"`, `heroku_dyno_type="release"`, severityErrors)
-	appLogs := logsApp + ` "syslog.appname":=app`
+	// The app's own output (heroku.component app): not the platform API
+	// events and add-on lines that share its syslog APP-NAME "app".
+	appErr := sel(mLogRecords, `heroku_component="app"`, severityErrors)
+	relErr := sel(mLogRecords, `heroku_component="app"`, `heroku_dyno_type="release"`, severityErrors)
+	appLogs := logsApp + ` "heroku.component":=app`
 	phrase := func(ref, typ, text string) query {
 		r := "$__range"
 		if typ == vlogsStatsRange {
 			r = "$__interval"
 		}
 		return logsQ(ref, typ, appLogs+` "`+text+`" | stats count() as errors`,
-			`sum(count_over_time(`+lokiApp+` | syslog_appname="app" |= "`+text+`" [`+r+`]))`)
+			`sum(count_over_time(`+lokiApp+` | heroku_component="app" |= "`+text+`" [`+r+`]))`)
 	}
 	const worker, signal = "Worker failed to boot", "was sent SIGTERM"
 	return board{uid: "herokudrain-application-errors", title: "Heroku: Application Errors", file: "application-errors",
@@ -297,7 +299,7 @@ func appErrors() board {
 			{title: "App Error Details", kind: kindTable, desc: "App errors by message and dyno.",
 				queries: []query{logsQ("A", vlogsStats,
 					appLogs+` severity_number:>=17 | stats by (_msg, "syslog.procid") count() as errors | sort by (errors desc, _msg, "syslog.procid")`,
-					`sum by (syslog_procid) (count_over_time(`+lokiApp+` | syslog_appname="app" | severity_number>=17 [$__range])) (group by the line in a logs panel)`)}},
+					`sum by (syslog_procid) (count_over_time(`+lokiApp+` | heroku_component="app" | severity_number>=17 [$__range])) (group by the line in a logs panel)`)}},
 			countBy("App Errors by Component", "App errors per process type.", appErr, "heroku_dyno_type", "{{heroku_dyno_type}}"),
 			countTrend("App Error Trend by Component", "App errors per process type per interval.", appErr, "heroku_dyno_type", "{{heroku_dyno_type}}"),
 		}}
