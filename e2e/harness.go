@@ -137,7 +137,7 @@ func PipelineConfig(ep Endpoints) Config {
 			"health_check": map[string]any{"endpoint": ep.Health},
 		},
 		"receivers": map[string]any{
-			"herokudrain": map[string]any{"endpoint": ep.Receiver, "path": DrainPath},
+			"herokudrain": map[string]any{"endpoint": ep.Receiver, "path": DrainPath, "flush_interval": "200ms"},
 		},
 		"processors": map[string]any{
 			"herokuapp": map[string]any{"apps": map[string]any{SampleToken: SampleApp}},

@@ -340,8 +340,8 @@ func TestOverloadSheds503FastWithBoundedMemory(t *testing.T) {
 	backIn := time.Since(recoverStart)
 	ackedLines += bodyLines[0]
 	// Nothing that was acknowledged is lost: the in-memory queue kept it
-	// (no crash here) and delivers it now. More may arrive: a request whose
-	// logs were queued but whose metrics were refused was answered 503.
+	// (no crash here) and delivers it now. More may arrive: the exporter
+	// retries what it sent while the backend failed.
 	sink.WaitFor(30*time.Second, func() bool { return sink.LogRecordCount() >= ackedLines })
 	delivered := sink.LogRecordCount()
 	t.Logf("recovery: 2xx again %v after the backend came back; %d lines acknowledged in all, %d log records and %d data points delivered",

@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 
@@ -121,23 +123,58 @@ func TestDerivedMetricsArriveThroughTheCollector(t *testing.T) {
 	})
 }
 
-// eachHistogram calls fn for every explicit-bucket histogram point of name.
+// eachHistogram calls fn for the newest explicit-bucket histogram point of
+// name per series: cumulative points are re-sent at every flush, and the
+// newest holds the total.
 func eachHistogram(sink *OTLPSink, name string, fn func(pmetric.Metric, pmetric.HistogramDataPoint)) {
+	type newest struct {
+		m  pmetric.Metric
+		dp pmetric.HistogramDataPoint
+	}
+	latest := map[string]newest{}
+	var order []string
 	for _, md := range sink.Metrics() {
-		for i := 0; i < md.ResourceMetrics().Len(); i++ {
-			sms := md.ResourceMetrics().At(i).ScopeMetrics()
-			for j := 0; j < sms.Len(); j++ {
-				ms := sms.At(j).Metrics()
-				for k := 0; k < ms.Len(); k++ {
-					m := ms.At(k)
+		for _, rm := range md.ResourceMetrics().All() {
+			for _, sm := range rm.ScopeMetrics().All() {
+				for _, m := range sm.Metrics().All() {
 					if m.Name() != name || m.Type() != pmetric.MetricTypeHistogram {
 						continue
 					}
-					for d := 0; d < m.Histogram().DataPoints().Len(); d++ {
-						fn(m, m.Histogram().DataPoints().At(d))
+					for _, dp := range m.Histogram().DataPoints().All() {
+						key := seriesKey(rm.Resource().Attributes(), dp.Attributes())
+						if _, ok := latest[key]; !ok {
+							order = append(order, key)
+						}
+						latest[key] = newest{m, dp}
 					}
 				}
 			}
 		}
 	}
+	for _, k := range order {
+		fn(latest[k].m, latest[k].dp)
+	}
+}
+
+// seriesKey identifies a series by its resource and point attributes (fmt
+// prints maps in key order).
+func seriesKey(res, attrs pcommon.Map) string {
+	return fmt.Sprint(res.AsRaw(), attrs.AsRaw())
+}
+
+// latestTotal adds up the newest value of every series of name.
+func latestTotal(sink *OTLPSink, name string) float64 {
+	latest := map[string]float64{}
+	for _, p := range sink.Points(name, nil) {
+		v := p.DoubleValue()
+		if p.ValueType() == pmetric.NumberDataPointValueTypeInt {
+			v = float64(p.IntValue())
+		}
+		latest[seriesKey(p.Resource.Attributes(), p.Attributes())] = v
+	}
+	var sum float64
+	for _, v := range latest {
+		sum += v
+	}
+	return sum
 }

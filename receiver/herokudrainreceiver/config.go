@@ -64,6 +64,9 @@ type Config struct {
 	// default: every distinct path would be a new series.
 	RouterMetricsURLPath bool `mapstructure:"router_metrics_url_path"`
 
+	// MetricsAggregationConfig: temporality, flush interval, expiry, caps.
+	MetricsAggregationConfig `mapstructure:",squash"`
+
 	metadata.MetricsBuilderConfig `mapstructure:",squash"`
 
 	// prevent unkeyed literal initialization
@@ -141,5 +144,6 @@ func (cfg *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("dedupe.max_entries %d must be positive (e.g. 100000)", cfg.Dedupe.MaxEntries))
 		}
 	}
+	errs = append(errs, cfg.MetricsAggregationConfig.validate())
 	return errors.Join(errs...)
 }

@@ -166,15 +166,24 @@ func TestLogplexRetriesAreDeliveredExactlyOnce(t *testing.T) {
 		assert.Equal(t, http.StatusOK, post(t, r.url, body, nil).StatusCode)
 		assert.Equal(t, 2, sink.LogRecordCount())
 	})
-	t.Run("when only metrics were refused the retry re-sends only metrics", func(t *testing.T) {
-		logs := new(consumertest.LogsSink)
+	t.Run("metrics count once they are aggregated: a refused flush is sent again and a retry adds nothing", func(t *testing.T) {
+		logs := &flakyLogs{}
+		logs.fail.Store(1)
 		metrics := &flakyMetrics{}
 		metrics.fail.Store(1)
 		r := start(t, nil, pipelines{logs: logs, metrics: metrics})
-		assert.Equal(t, http.StatusServiceUnavailable, post(t, r.url, body, nil).StatusCode)
+		assert.Equal(t, http.StatusServiceUnavailable, post(t, r.url, body, nil).StatusCode, "the logs were refused")
+		r.flush(t) // refused by the pipeline
+		assert.Equal(t, http.StatusOK, post(t, r.url, body, nil).StatusCode, "the retry delivers the logs")
 		assert.Equal(t, http.StatusOK, post(t, r.url, body, nil).StatusCode)
+		r.flush(t)
 		assert.Equal(t, 2, logs.LogRecordCount(), "logs delivered once")
-		assert.Equal(t, 6+1, metrics.DataPointCount(), "metrics delivered once, by the retry")
+		got := gaugesByName(metrics.AllMetrics())
+		assert.Equal(t, int64(2), total(got["heroku.log.records"]), "the two records count once, across three attempts and a refused flush")
+		assert.Len(t, got["heroku.dyno.memory.rss"], 1)
+		m, err := r.tel.GetMetric("otelcol_receiver_herokudrain_metric_flush_failures")
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), metricTotal(t, m))
 	})
 	t.Run("different Frame-Ids are different batches", func(t *testing.T) {
 		sink := new(consumertest.LogsSink)
@@ -278,13 +287,17 @@ func TestACutShortBodyLeavesNothingBehindForTheNextRequest(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, status, "503")
 	require.NoError(t, conn.Close())
+	r.flush(t)
 	assert.Equal(t, 0, sink.DataPointCount(), "nothing of a cut-short body is emitted")
 
 	for range 3 { // the pool may hand out any builder; try a few requests
 		resp := post(t, r.url, frame(seedLine), map[string]string{"Logplex-Frame-Id": ""})
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 	}
-	assert.Equal(t, 0, sink.DataPointCount(), "a line without measurements makes no points, and none leak in")
+	r.flush(t)
+	got := gaugesByName(sink.AllMetrics())
+	assert.Empty(t, got["heroku.dyno.memory.rss"], "no runtime sample leaks in")
+	assert.Equal(t, int64(3), total(got["heroku.log.records"]), "only the three whole requests count")
 }
 
 func TestLossReportedByL10IsCountedOnceAcrossRetries(t *testing.T) {

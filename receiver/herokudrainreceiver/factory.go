@@ -9,8 +9,8 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/receiver"
 
-	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/sharedcomponent"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/sharedcomponent"
 )
 
 // NewFactory returns the factory of the herokudrain receiver.
@@ -42,7 +42,8 @@ func createDefaultConfig() component.Config {
 			TTL:        10 * time.Minute,
 			MaxEntries: 100_000,
 		},
-		MetricsBuilderConfig: metadata.DefaultMetricsBuilderConfig(),
+		MetricsAggregationConfig: defaultMetricsAggregation(),
+		MetricsBuilderConfig:     metadata.DefaultMetricsBuilderConfig(),
 	}
 }
 

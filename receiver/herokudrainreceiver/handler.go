@@ -107,6 +107,9 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		ScopeVersion:         r.set.BuildInfo.Version,
 		RouterMetricsURLPath: r.cfg.RouterMetricsURLPath,
 		Dynos:                r.dynos,
+		RequestIDs:           r.metrics.requestIDs,
+		URLPaths:             r.metrics.urlPaths,
+		ExponentialMeasures:  r.cfg.MeasureHistogram == HistogramExponential,
 	}, translate.Resource{
 		DrainToken: req.Header.Get(headerDrainToken),
 		AppName:    req.URL.Query().Get(appQueryParam),
@@ -146,9 +149,8 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		errs = append(errs, err)
 	}
 	if wantMetrics {
-		err := r.consumeMetrics(ctx, batch)
-		metricsClaim(err == nil)
-		errs = append(errs, err)
+		r.addMetrics(ctx, batch)
+		metricsClaim(true)
 	}
 	err := errors.Join(errs...)
 	if err != nil {
@@ -199,18 +201,6 @@ func (r *drainReceiver) consumeLogs(ctx context.Context, batch *translate.Batch)
 	ctx = r.obsLogs.StartLogsOp(ctx)
 	err := r.nextLogs.ConsumeLogs(ctx, ld)
 	r.obsLogs.EndLogsOp(ctx, dataFormat, n, err)
-	return err
-}
-
-func (r *drainReceiver) consumeMetrics(ctx context.Context, batch *translate.Batch) error {
-	md := batch.Metrics()
-	n := md.DataPointCount()
-	if n == 0 {
-		return nil
-	}
-	ctx = r.obsMetrics.StartMetricsOp(ctx)
-	err := r.nextMetrics.ConsumeMetrics(ctx, md)
-	r.obsMetrics.EndMetricsOp(ctx, dataFormat, n, err)
 	return err
 }
 

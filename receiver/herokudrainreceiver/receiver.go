@@ -39,6 +39,7 @@ type drainReceiver struct {
 	auth    *authenticator
 	seen    *dedupe.Cache
 	dynos   *translate.DynoTracker
+	metrics *metricsState
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
 	server   *http.Server
@@ -75,6 +76,7 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 	if cfg.Dedupe.Enabled {
 		r.seen = dedupe.New(cfg.Dedupe.MaxEntries, cfg.Dedupe.TTL, nil)
 	}
+	r.metrics = newMetricsState(cfg, r.instanceID())
 	r.builder.New = func() any { return metadata.NewMetricsBuilder(cfg.MetricsBuilderConfig, set) }
 	return r, nil
 }
@@ -100,6 +102,9 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	r.logger.Info("Listening for Logplex drains", zap.String("endpoint", ln.Addr().String()), zap.String("path", r.cfg.Path))
 	r.server = srv
 	r.addr = ln.Addr()
+	if r.nextMetrics != nil {
+		r.startFlushing()
+	}
 	r.serveWG.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
 			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
@@ -118,6 +123,7 @@ func (r *drainReceiver) Shutdown(ctx context.Context) error {
 		err = r.server.Shutdown(ctx)
 	}
 	r.serveWG.Wait()
+	r.stopFlushing(ctx)
 	r.telemetry.Shutdown()
 	return err
 }

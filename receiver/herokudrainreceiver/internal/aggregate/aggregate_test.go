@@ -244,6 +244,8 @@ func TestZeroPointIsBeforeTheFirstValue(t *testing.T) {
 	got := points(t, a.Collect().Metrics, pmetric.AggregationTemporalityCumulative)
 	require.Len(t, got, 2)
 	assert.Equal(t, got[0].at+minStep, got[1].at, "a flush right after creation still keeps the two points a millisecond apart")
+	assert.Equal(t, got[0].at, got[0].start, "the zero point is the series' start")
+	assert.Equal(t, got[0].at, got[1].start, "which moved back with it")
 }
 
 func TestDeltaEmitsWhatChangedSinceTheLastDelivery(t *testing.T) {

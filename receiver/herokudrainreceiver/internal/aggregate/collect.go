@@ -164,9 +164,11 @@ func (f *Flush) numberPoint(dps pmetric.NumberDataPointSlice, s *series, start p
 }
 
 // zeroPointTime is when a new cumulative series' zero point is stamped: its
-// creation, kept at least minStep before the flush.
+// creation, moved back to at least minStep before the flush (so the series
+// starts there too; a start may precede the first event, never follow it).
 func (f *Flush) zeroPointTime(s *series) pcommon.Timestamp {
-	return min(s.created, f.at-minStep)
+	s.created = min(s.created, f.at-minStep)
+	return s.created
 }
 
 func (f *Flush) emitCounter(dps pmetric.NumberDataPointSlice, s *series, delta bool) int {
@@ -182,8 +184,9 @@ func (f *Flush) emitCounter(dps pmetric.NumberDataPointSlice, s *series, delta b
 	}
 	n := 0
 	if !s.announced {
-		zero := f.numberPoint(dps, s, s.created)
-		zero.SetTimestamp(f.zeroPointTime(s))
+		zt := f.zeroPointTime(s)
+		zero := f.numberPoint(dps, s, zt)
+		zero.SetTimestamp(zt)
 		value{isInt: s.val.isInt}.setOn(zero)
 		n++
 	}
@@ -230,8 +233,9 @@ func (f *Flush) emitHistogram(dps pmetric.HistogramDataPointSlice, s *series, bo
 	}
 	n := 0
 	if !s.announced {
-		point(s.created, &value{})
-		dps.At(dps.Len() - 1).SetTimestamp(f.zeroPointTime(s))
+		zt := f.zeroPointTime(s)
+		point(zt, &value{})
+		dps.At(dps.Len() - 1).SetTimestamp(zt)
 		n++
 	}
 	point(s.created, &s.val)
@@ -265,8 +269,9 @@ func (f *Flush) emitExponential(dps pmetric.ExponentialHistogramDataPointSlice, 
 	}
 	n := 0
 	if !s.announced {
-		point(s.created, &value{})
-		dps.At(dps.Len() - 1).SetTimestamp(f.zeroPointTime(s))
+		zt := f.zeroPointTime(s)
+		point(zt, &value{})
+		dps.At(dps.Len() - 1).SetTimestamp(zt)
 		n++
 	}
 	point(s.created, &s.val)

@@ -891,6 +891,57 @@ func (ms *HerokuErrorsMetricConfig) Validate() error {
 	return nil
 }
 
+// HerokuLogRecordsMetricAttributeKey specifies the key of an attribute for the heroku.log.records metric.
+type HerokuLogRecordsMetricAttributeKey string
+
+const (
+	HerokuLogRecordsMetricAttributeKeySyslogAppname      HerokuLogRecordsMetricAttributeKey = "syslog.appname"
+	HerokuLogRecordsMetricAttributeKeyHerokuLogComponent HerokuLogRecordsMetricAttributeKey = "heroku.component"
+	HerokuLogRecordsMetricAttributeKeyHerokuDynoType     HerokuLogRecordsMetricAttributeKey = "heroku.dyno.type"
+	HerokuLogRecordsMetricAttributeKeyHerokuLogSeverity  HerokuLogRecordsMetricAttributeKey = "heroku.log.severity"
+)
+
+// HerokuLogRecordsMetricConfig provides config for the heroku.log.records metric.
+type HerokuLogRecordsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                               `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuLogRecordsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuLogRecordsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuLogRecordsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuLogRecordsMetricAttributeKeySyslogAppname, HerokuLogRecordsMetricAttributeKeyHerokuLogComponent, HerokuLogRecordsMetricAttributeKeyHerokuDynoType, HerokuLogRecordsMetricAttributeKeyHerokuLogSeverity:
+		default:
+			return fmt.Errorf("metric heroku.log.records doesn't have an attribute %v, valid attributes: [syslog.appname, heroku.component, heroku.dyno.type, heroku.log.severity]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
 // HerokuLogplexMessagesDroppedMetricAttributeKey specifies the key of an attribute for the heroku.logplex.messages.dropped metric.
 type HerokuLogplexMessagesDroppedMetricAttributeKey string
 
@@ -987,6 +1038,59 @@ func (ms *HerokuReleasesMetricConfig) Validate() error {
 	return nil
 }
 
+// HerokuRouterRequestsMetricAttributeKey specifies the key of an attribute for the heroku.router.requests metric.
+type HerokuRouterRequestsMetricAttributeKey string
+
+const (
+	HerokuRouterRequestsMetricAttributeKeyHTTPRequestMethod      HerokuRouterRequestsMetricAttributeKey = "http.request.method"
+	HerokuRouterRequestsMetricAttributeKeyHTTPResponseStatusCode HerokuRouterRequestsMetricAttributeKey = "http.response.status_code"
+	HerokuRouterRequestsMetricAttributeKeyHerokuDynoName         HerokuRouterRequestsMetricAttributeKey = "heroku.dyno.name"
+	HerokuRouterRequestsMetricAttributeKeyHerokuDynoType         HerokuRouterRequestsMetricAttributeKey = "heroku.dyno.type"
+	HerokuRouterRequestsMetricAttributeKeyURLScheme              HerokuRouterRequestsMetricAttributeKey = "url.scheme"
+	HerokuRouterRequestsMetricAttributeKeyErrorType              HerokuRouterRequestsMetricAttributeKey = "error.type"
+)
+
+// HerokuRouterRequestsMetricConfig provides config for the heroku.router.requests metric.
+type HerokuRouterRequestsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                   `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRouterRequestsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRouterRequestsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRouterRequestsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRouterRequestsMetricAttributeKeyHTTPRequestMethod, HerokuRouterRequestsMetricAttributeKeyHTTPResponseStatusCode, HerokuRouterRequestsMetricAttributeKeyHerokuDynoName, HerokuRouterRequestsMetricAttributeKeyHerokuDynoType, HerokuRouterRequestsMetricAttributeKeyURLScheme, HerokuRouterRequestsMetricAttributeKeyErrorType:
+		default:
+			return fmt.Errorf("metric heroku.router.requests doesn't have an attribute %v, valid attributes: [http.request.method, http.response.status_code, heroku.dyno.name, heroku.dyno.type, url.scheme, error.type]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
 // HerokuScaleOperationsMetricAttributeKey specifies the key of an attribute for the heroku.scale.operations metric.
 type HerokuScaleOperationsMetricAttributeKey string
 
@@ -1055,8 +1159,10 @@ type MetricsConfig struct {
 	HerokuDynoStateChanges       HerokuDynoStateChangesMetricConfig       `mapstructure:"heroku.dyno.state_changes"`
 	HerokuDynosReporting         HerokuDynosReportingMetricConfig         `mapstructure:"heroku.dynos.reporting"`
 	HerokuErrors                 HerokuErrorsMetricConfig                 `mapstructure:"heroku.errors"`
+	HerokuLogRecords             HerokuLogRecordsMetricConfig             `mapstructure:"heroku.log.records"`
 	HerokuLogplexMessagesDropped HerokuLogplexMessagesDroppedMetricConfig `mapstructure:"heroku.logplex.messages.dropped"`
 	HerokuReleases               HerokuReleasesMetricConfig               `mapstructure:"heroku.releases"`
+	HerokuRouterRequests         HerokuRouterRequestsMetricConfig         `mapstructure:"heroku.router.requests"`
 	HerokuScaleOperations        HerokuScaleOperationsMetricConfig        `mapstructure:"heroku.scale.operations"`
 }
 
@@ -1085,52 +1191,52 @@ func DefaultMetricsConfig() MetricsConfig {
 		HerokuDynoLoadAverage15m: HerokuDynoLoadAverage15mMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoLoadAverage15mMetricAttributeKey{HerokuDynoLoadAverage15mMetricAttributeKeyHerokuDynoName, HerokuDynoLoadAverage15mMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoLoadAverage15mMetricAttributeKey{HerokuDynoLoadAverage15mMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoLoadAverage1m: HerokuDynoLoadAverage1mMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoLoadAverage1mMetricAttributeKey{HerokuDynoLoadAverage1mMetricAttributeKeyHerokuDynoName, HerokuDynoLoadAverage1mMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoLoadAverage1mMetricAttributeKey{HerokuDynoLoadAverage1mMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoLoadAverage5m: HerokuDynoLoadAverage5mMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoLoadAverage5mMetricAttributeKey{HerokuDynoLoadAverage5mMetricAttributeKeyHerokuDynoName, HerokuDynoLoadAverage5mMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoLoadAverage5mMetricAttributeKey{HerokuDynoLoadAverage5mMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoMemoryCache: HerokuDynoMemoryCacheMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoMemoryCacheMetricAttributeKey{HerokuDynoMemoryCacheMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryCacheMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoMemoryCacheMetricAttributeKey{HerokuDynoMemoryCacheMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoMemoryPgpgin: HerokuDynoMemoryPgpginMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoMemoryPgpginMetricAttributeKey{HerokuDynoMemoryPgpginMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryPgpginMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoMemoryPgpginMetricAttributeKey{HerokuDynoMemoryPgpginMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoMemoryPgpgout: HerokuDynoMemoryPgpgoutMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoMemoryPgpgoutMetricAttributeKey{HerokuDynoMemoryPgpgoutMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryPgpgoutMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoMemoryPgpgoutMetricAttributeKey{HerokuDynoMemoryPgpgoutMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoMemoryQuota: HerokuDynoMemoryQuotaMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoMemoryQuotaMetricAttributeKey{HerokuDynoMemoryQuotaMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryQuotaMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoMemoryQuotaMetricAttributeKey{HerokuDynoMemoryQuotaMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoMemoryRss: HerokuDynoMemoryRssMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoMemoryRssMetricAttributeKey{HerokuDynoMemoryRssMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryRssMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoMemoryRssMetricAttributeKey{HerokuDynoMemoryRssMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoMemorySwap: HerokuDynoMemorySwapMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoMemorySwapMetricAttributeKey{HerokuDynoMemorySwapMetricAttributeKeyHerokuDynoName, HerokuDynoMemorySwapMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoMemorySwapMetricAttributeKey{HerokuDynoMemorySwapMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoMemoryTotal: HerokuDynoMemoryTotalMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategyAvg,
-			EnabledAttributes:   []HerokuDynoMemoryTotalMetricAttributeKey{HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoName, HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoID},
+			EnabledAttributes:   []HerokuDynoMemoryTotalMetricAttributeKey{HerokuDynoMemoryTotalMetricAttributeKeyHerokuDynoName},
 		},
 		HerokuDynoRestarts: HerokuDynoRestartsMetricConfig{
 			Enabled:             true,
@@ -1152,6 +1258,11 @@ func DefaultMetricsConfig() MetricsConfig {
 			AggregationStrategy: AggregationStrategySum,
 			EnabledAttributes:   []HerokuErrorsMetricAttributeKey{HerokuErrorsMetricAttributeKeyHerokuErrorCode, HerokuErrorsMetricAttributeKeyHerokuComponent},
 		},
+		HerokuLogRecords: HerokuLogRecordsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuLogRecordsMetricAttributeKey{HerokuLogRecordsMetricAttributeKeySyslogAppname, HerokuLogRecordsMetricAttributeKeyHerokuLogComponent, HerokuLogRecordsMetricAttributeKeyHerokuDynoType, HerokuLogRecordsMetricAttributeKeyHerokuLogSeverity},
+		},
 		HerokuLogplexMessagesDropped: HerokuLogplexMessagesDroppedMetricConfig{
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategySum,
@@ -1161,6 +1272,11 @@ func DefaultMetricsConfig() MetricsConfig {
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategySum,
 			EnabledAttributes:   []HerokuReleasesMetricAttributeKey{},
+		},
+		HerokuRouterRequests: HerokuRouterRequestsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuRouterRequestsMetricAttributeKey{HerokuRouterRequestsMetricAttributeKeyHTTPRequestMethod, HerokuRouterRequestsMetricAttributeKeyHTTPResponseStatusCode, HerokuRouterRequestsMetricAttributeKeyHerokuDynoName, HerokuRouterRequestsMetricAttributeKeyHerokuDynoType, HerokuRouterRequestsMetricAttributeKeyURLScheme, HerokuRouterRequestsMetricAttributeKeyErrorType},
 		},
 		HerokuScaleOperations: HerokuScaleOperationsMetricConfig{
 			Enabled:             true,
@@ -1198,9 +1314,10 @@ func (rac *ResourceAttributeConfig) Unmarshal(parser *confmap.Conf) error {
 
 // ResourceAttributesConfig provides config for herokudrain resource attributes.
 type ResourceAttributesConfig struct {
-	CloudProvider    ResourceAttributeConfig `mapstructure:"cloud.provider"`
-	HerokuDrainToken ResourceAttributeConfig `mapstructure:"heroku.drain.token"`
-	ServiceName      ResourceAttributeConfig `mapstructure:"service.name"`
+	CloudProvider     ResourceAttributeConfig `mapstructure:"cloud.provider"`
+	HerokuDrainToken  ResourceAttributeConfig `mapstructure:"heroku.drain.token"`
+	ServiceInstanceID ResourceAttributeConfig `mapstructure:"service.instance.id"`
+	ServiceName       ResourceAttributeConfig `mapstructure:"service.name"`
 }
 
 func DefaultResourceAttributesConfig() ResourceAttributesConfig {
@@ -1209,6 +1326,9 @@ func DefaultResourceAttributesConfig() ResourceAttributesConfig {
 			Enabled: true,
 		},
 		HerokuDrainToken: ResourceAttributeConfig{
+			Enabled: true,
+		},
+		ServiceInstanceID: ResourceAttributeConfig{
 			Enabled: true,
 		},
 		ServiceName: ResourceAttributeConfig{

@@ -116,6 +116,11 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []HerokuErrorsMetricAttributeKey{HerokuErrorsMetricAttributeKeyHerokuErrorCode, HerokuErrorsMetricAttributeKeyHerokuComponent},
 					},
+					HerokuLogRecords: HerokuLogRecordsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuLogRecordsMetricAttributeKey{HerokuLogRecordsMetricAttributeKeySyslogAppname, HerokuLogRecordsMetricAttributeKeyHerokuLogComponent, HerokuLogRecordsMetricAttributeKeyHerokuDynoType, HerokuLogRecordsMetricAttributeKeyHerokuLogSeverity},
+					},
 					HerokuLogplexMessagesDropped: HerokuLogplexMessagesDroppedMetricConfig{
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategySum,
@@ -126,6 +131,11 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []HerokuReleasesMetricAttributeKey{HerokuReleasesMetricAttributeKeyUserEmail},
 					},
+					HerokuRouterRequests: HerokuRouterRequestsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuRouterRequestsMetricAttributeKey{HerokuRouterRequestsMetricAttributeKeyHTTPRequestMethod, HerokuRouterRequestsMetricAttributeKeyHTTPResponseStatusCode, HerokuRouterRequestsMetricAttributeKeyHerokuDynoName, HerokuRouterRequestsMetricAttributeKeyHerokuDynoType, HerokuRouterRequestsMetricAttributeKeyURLScheme, HerokuRouterRequestsMetricAttributeKeyErrorType},
+					},
 					HerokuScaleOperations: HerokuScaleOperationsMetricConfig{
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategySum,
@@ -133,9 +143,10 @@ func TestMetricsBuilderConfig(t *testing.T) {
 					},
 				},
 				ResourceAttributes: ResourceAttributesConfig{
-					CloudProvider:    ResourceAttributeConfig{Enabled: true},
-					HerokuDrainToken: ResourceAttributeConfig{Enabled: true},
-					ServiceName:      ResourceAttributeConfig{Enabled: true},
+					CloudProvider:     ResourceAttributeConfig{Enabled: true},
+					HerokuDrainToken:  ResourceAttributeConfig{Enabled: true},
+					ServiceInstanceID: ResourceAttributeConfig{Enabled: true},
+					ServiceName:       ResourceAttributeConfig{Enabled: true},
 				},
 			},
 		},
@@ -233,6 +244,11 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []HerokuErrorsMetricAttributeKey{HerokuErrorsMetricAttributeKeyHerokuErrorCode, HerokuErrorsMetricAttributeKeyHerokuComponent},
 					},
+					HerokuLogRecords: HerokuLogRecordsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuLogRecordsMetricAttributeKey{HerokuLogRecordsMetricAttributeKeySyslogAppname, HerokuLogRecordsMetricAttributeKeyHerokuLogComponent, HerokuLogRecordsMetricAttributeKeyHerokuDynoType, HerokuLogRecordsMetricAttributeKeyHerokuLogSeverity},
+					},
 					HerokuLogplexMessagesDropped: HerokuLogplexMessagesDroppedMetricConfig{
 						Enabled:             false,
 						AggregationStrategy: AggregationStrategySum,
@@ -243,6 +259,11 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []HerokuReleasesMetricAttributeKey{HerokuReleasesMetricAttributeKeyUserEmail},
 					},
+					HerokuRouterRequests: HerokuRouterRequestsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuRouterRequestsMetricAttributeKey{HerokuRouterRequestsMetricAttributeKeyHTTPRequestMethod, HerokuRouterRequestsMetricAttributeKeyHTTPResponseStatusCode, HerokuRouterRequestsMetricAttributeKeyHerokuDynoName, HerokuRouterRequestsMetricAttributeKeyHerokuDynoType, HerokuRouterRequestsMetricAttributeKeyURLScheme, HerokuRouterRequestsMetricAttributeKeyErrorType},
+					},
 					HerokuScaleOperations: HerokuScaleOperationsMetricConfig{
 						Enabled:             false,
 						AggregationStrategy: AggregationStrategySum,
@@ -250,9 +271,10 @@ func TestMetricsBuilderConfig(t *testing.T) {
 					},
 				},
 				ResourceAttributes: ResourceAttributesConfig{
-					CloudProvider:    ResourceAttributeConfig{Enabled: false},
-					HerokuDrainToken: ResourceAttributeConfig{Enabled: false},
-					ServiceName:      ResourceAttributeConfig{Enabled: false},
+					CloudProvider:     ResourceAttributeConfig{Enabled: false},
+					HerokuDrainToken:  ResourceAttributeConfig{Enabled: false},
+					ServiceInstanceID: ResourceAttributeConfig{Enabled: false},
+					ServiceName:       ResourceAttributeConfig{Enabled: false},
 				},
 			},
 		},
@@ -260,7 +282,7 @@ func TestMetricsBuilderConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := loadMetricsBuilderConfig(t, tt.name)
-			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(HerokuBuildsMetricConfig{}, HerokuDeploysMetricConfig{}, HerokuDynoExitsMetricConfig{}, HerokuDynoFormationMetricConfig{}, HerokuDynoLoadAverage15mMetricConfig{}, HerokuDynoLoadAverage1mMetricConfig{}, HerokuDynoLoadAverage5mMetricConfig{}, HerokuDynoMemoryCacheMetricConfig{}, HerokuDynoMemoryPgpginMetricConfig{}, HerokuDynoMemoryPgpgoutMetricConfig{}, HerokuDynoMemoryQuotaMetricConfig{}, HerokuDynoMemoryRssMetricConfig{}, HerokuDynoMemorySwapMetricConfig{}, HerokuDynoMemoryTotalMetricConfig{}, HerokuDynoRestartsMetricConfig{}, HerokuDynoStateChangesMetricConfig{}, HerokuDynosReportingMetricConfig{}, HerokuErrorsMetricConfig{}, HerokuLogplexMessagesDroppedMetricConfig{}, HerokuReleasesMetricConfig{}, HerokuScaleOperationsMetricConfig{}, ResourceAttributeConfig{}))
+			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(HerokuBuildsMetricConfig{}, HerokuDeploysMetricConfig{}, HerokuDynoExitsMetricConfig{}, HerokuDynoFormationMetricConfig{}, HerokuDynoLoadAverage15mMetricConfig{}, HerokuDynoLoadAverage1mMetricConfig{}, HerokuDynoLoadAverage5mMetricConfig{}, HerokuDynoMemoryCacheMetricConfig{}, HerokuDynoMemoryPgpginMetricConfig{}, HerokuDynoMemoryPgpgoutMetricConfig{}, HerokuDynoMemoryQuotaMetricConfig{}, HerokuDynoMemoryRssMetricConfig{}, HerokuDynoMemorySwapMetricConfig{}, HerokuDynoMemoryTotalMetricConfig{}, HerokuDynoRestartsMetricConfig{}, HerokuDynoStateChangesMetricConfig{}, HerokuDynosReportingMetricConfig{}, HerokuErrorsMetricConfig{}, HerokuLogRecordsMetricConfig{}, HerokuLogplexMessagesDroppedMetricConfig{}, HerokuReleasesMetricConfig{}, HerokuRouterRequestsMetricConfig{}, HerokuScaleOperationsMetricConfig{}, ResourceAttributeConfig{}))
 			require.Emptyf(t, diff, "Config mismatch (-expected +actual):\n%s", diff)
 		})
 	}
@@ -481,6 +503,18 @@ func TestHerokuErrorsMetricsConfig_Validate(t *testing.T) {
 	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
 }
 
+func TestHerokuLogRecordsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuLogRecords
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuLogRecordsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.log.records doesn't have an attribute invalid, valid attributes: [syslog.appname, heroku.component, heroku.dyno.type, heroku.log.severity]")
+
+	cfg = DefaultMetricsConfig().HerokuLogRecords
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
 func TestHerokuLogplexMessagesDroppedMetricsConfig_Validate(t *testing.T) {
 	cfg := DefaultMetricsConfig().HerokuLogplexMessagesDropped
 	require.NoError(t, cfg.Validate())
@@ -501,6 +535,18 @@ func TestHerokuReleasesMetricsConfig_Validate(t *testing.T) {
 	require.ErrorContains(t, cfg.Validate(), "metric heroku.releases doesn't have an attribute invalid, valid attributes: [user.email]")
 
 	cfg = DefaultMetricsConfig().HerokuReleases
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRouterRequestsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRouterRequests
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRouterRequestsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.router.requests doesn't have an attribute invalid, valid attributes: [http.request.method, http.response.status_code, heroku.dyno.name, heroku.dyno.type, url.scheme, error.type]")
+
+	cfg = DefaultMetricsConfig().HerokuRouterRequests
 	cfg.AggregationStrategy = "invalid"
 	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
 }
@@ -539,17 +585,19 @@ func TestResourceAttributesConfig(t *testing.T) {
 		{
 			name: "all_set",
 			want: ResourceAttributesConfig{
-				CloudProvider:    ResourceAttributeConfig{Enabled: true},
-				HerokuDrainToken: ResourceAttributeConfig{Enabled: true},
-				ServiceName:      ResourceAttributeConfig{Enabled: true},
+				CloudProvider:     ResourceAttributeConfig{Enabled: true},
+				HerokuDrainToken:  ResourceAttributeConfig{Enabled: true},
+				ServiceInstanceID: ResourceAttributeConfig{Enabled: true},
+				ServiceName:       ResourceAttributeConfig{Enabled: true},
 			},
 		},
 		{
 			name: "none_set",
 			want: ResourceAttributesConfig{
-				CloudProvider:    ResourceAttributeConfig{Enabled: false},
-				HerokuDrainToken: ResourceAttributeConfig{Enabled: false},
-				ServiceName:      ResourceAttributeConfig{Enabled: false},
+				CloudProvider:     ResourceAttributeConfig{Enabled: false},
+				HerokuDrainToken:  ResourceAttributeConfig{Enabled: false},
+				ServiceInstanceID: ResourceAttributeConfig{Enabled: false},
+				ServiceName:       ResourceAttributeConfig{Enabled: false},
 			},
 		},
 	}

@@ -22,6 +22,7 @@ func TestLogsBuilderAppendLogRecord(t *testing.T) {
 	rb := lb.NewResourceBuilder()
 	rb.SetCloudProvider("cloud.provider-val")
 	rb.SetHerokuDrainToken("heroku.drain.token-val")
+	rb.SetServiceInstanceID("service.instance.id-val")
 	rb.SetServiceName("service.name-val")
 	res := rb.Emit()
 

@@ -163,6 +163,36 @@ var MapAttributeHerokuDynoRestartReason = map[string]AttributeHerokuDynoRestartR
 	"cycle":   AttributeHerokuDynoRestartReasonCycle,
 }
 
+// AttributeSyslogAppname specifies the value syslog.appname attribute.
+type AttributeSyslogAppname int
+
+const (
+	_ AttributeSyslogAppname = iota
+	AttributeSyslogAppnameHeroku
+	AttributeSyslogAppnameApp
+	AttributeSyslogAppnameOther
+)
+
+// String returns the string representation of the AttributeSyslogAppname.
+func (av AttributeSyslogAppname) String() string {
+	switch av {
+	case AttributeSyslogAppnameHeroku:
+		return "heroku"
+	case AttributeSyslogAppnameApp:
+		return "app"
+	case AttributeSyslogAppnameOther:
+		return "other"
+	}
+	return ""
+}
+
+// MapAttributeSyslogAppname is a helper map of string to AttributeSyslogAppname attribute value.
+var MapAttributeSyslogAppname = map[string]AttributeSyslogAppname{
+	"heroku": AttributeSyslogAppnameHeroku,
+	"app":    AttributeSyslogAppnameApp,
+	"other":  AttributeSyslogAppnameOther,
+}
+
 var MetricsInfo = metricsInfo{
 	HerokuBuilds: metricInfo{
 		Name:       "heroku.builds",
@@ -236,6 +266,10 @@ var MetricsInfo = metricsInfo{
 		Name:       "heroku.errors",
 		Attributes: []string{"heroku.error.code", "heroku.component"},
 	},
+	HerokuLogRecords: metricInfo{
+		Name:       "heroku.log.records",
+		Attributes: []string{"syslog.appname", "heroku.log.component", "heroku.dyno.type", "heroku.log.severity"},
+	},
 	HerokuLogplexMessagesDropped: metricInfo{
 		Name:       "heroku.logplex.messages.dropped",
 		Attributes: []string{"heroku.error.code"},
@@ -243,6 +277,10 @@ var MetricsInfo = metricsInfo{
 	HerokuReleases: metricInfo{
 		Name:       "heroku.releases",
 		Attributes: []string{"user.email"},
+	},
+	HerokuRouterRequests: metricInfo{
+		Name:       "heroku.router.requests",
+		Attributes: []string{"http.request.method", "http.response.status_code", "heroku.dyno.name", "heroku.dyno.type", "url.scheme", "error.type"},
 	},
 	HerokuScaleOperations: metricInfo{
 		Name:       "heroku.scale.operations",
@@ -269,14 +307,44 @@ type metricsInfo struct {
 	HerokuDynoStateChanges       metricInfo
 	HerokuDynosReporting         metricInfo
 	HerokuErrors                 metricInfo
+	HerokuLogRecords             metricInfo
 	HerokuLogplexMessagesDropped metricInfo
 	HerokuReleases               metricInfo
+	HerokuRouterRequests         metricInfo
 	HerokuScaleOperations        metricInfo
 }
 
 type metricInfo struct {
 	Name       string
 	Attributes []string
+}
+
+type MetricAttributeOption interface {
+	apply(pmetric.NumberDataPoint)
+}
+
+type metricAttributeOptionFunc func(pmetric.NumberDataPoint)
+
+func (maof metricAttributeOptionFunc) apply(dp pmetric.NumberDataPoint) {
+	maof(dp)
+}
+
+func WithErrorTypeMetricAttribute(errorTypeAttributeValue string) MetricAttributeOption {
+	return metricAttributeOptionFunc(func(dp pmetric.NumberDataPoint) {
+		dp.Attributes().PutStr("error.type", errorTypeAttributeValue)
+	})
+}
+
+func WithHerokuLogSeverityMetricAttribute(herokuLogSeverityAttributeValue string) MetricAttributeOption {
+	return metricAttributeOptionFunc(func(dp pmetric.NumberDataPoint) {
+		dp.Attributes().PutStr("heroku.log.severity", herokuLogSeverityAttributeValue)
+	})
+}
+
+func WithHTTPResponseStatusCodeMetricAttribute(httpResponseStatusCodeAttributeValue int64) MetricAttributeOption {
+	return metricAttributeOptionFunc(func(dp pmetric.NumberDataPoint) {
+		dp.Attributes().PutInt("http.response.status_code", httpResponseStatusCodeAttributeValue)
+	})
 }
 
 type metricHerokuBuilds struct {
@@ -293,7 +361,7 @@ func (m *metricHerokuBuilds) init() {
 	m.data.SetUnit("{build}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -387,7 +455,7 @@ func (m *metricHerokuDeploys) init() {
 	m.data.SetUnit("{deploy}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -478,7 +546,7 @@ func (m *metricHerokuDynoExits) init() {
 	m.data.SetUnit("{exit}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -1584,7 +1652,7 @@ func (m *metricHerokuDynoRestarts) init() {
 	m.data.SetUnit("{restart}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -1678,7 +1746,7 @@ func (m *metricHerokuDynoStateChanges) init() {
 	m.data.SetUnit("{transition}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -1867,7 +1935,7 @@ func (m *metricHerokuErrors) init() {
 	m.data.SetUnit("{error}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -1947,6 +2015,106 @@ func newMetricHerokuErrors(cfg HerokuErrorsMetricConfig) metricHerokuErrors {
 	return m
 }
 
+type metricHerokuLogRecords struct {
+	data          pmetric.Metric               // data buffer for generated metric.
+	config        HerokuLogRecordsMetricConfig // metric config provided by user.
+	capacity      int                          // max observed number of data points added to the metric.
+	aggDataPoints []int64                      // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.log.records metric with initial data.
+func (m *metricHerokuLogRecords) init() {
+	m.data.SetName("heroku.log.records")
+	m.data.SetDescription("Log records received, every one of them, by where they come from and their severity; the log-count panels (total app errors, error rates) read it.")
+	m.data.SetUnit("{record}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuLogRecords) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, syslogAppnameAttributeValue string, herokuLogComponentAttributeValue string, herokuDynoTypeAttributeValue string, options ...MetricAttributeOption) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuLogRecordsMetricAttributeKeySyslogAppname) {
+		dp.Attributes().PutStr("syslog.appname", syslogAppnameAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuLogRecordsMetricAttributeKeyHerokuLogComponent) {
+		dp.Attributes().PutStr("heroku.component", herokuLogComponentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuLogRecordsMetricAttributeKeyHerokuDynoType) {
+		dp.Attributes().PutStr("heroku.dyno.type", herokuDynoTypeAttributeValue)
+	}
+	for _, op := range options {
+		op.apply(dp)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuLogRecords) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuLogRecords) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuLogRecords(cfg HerokuLogRecordsMetricConfig) metricHerokuLogRecords {
+	m := metricHerokuLogRecords{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
 type metricHerokuLogplexMessagesDropped struct {
 	data          pmetric.Metric                           // data buffer for generated metric.
 	config        HerokuLogplexMessagesDroppedMetricConfig // metric config provided by user.
@@ -1961,7 +2129,7 @@ func (m *metricHerokuLogplexMessagesDropped) init() {
 	m.data.SetUnit("{message}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -2052,7 +2220,7 @@ func (m *metricHerokuReleases) init() {
 	m.data.SetUnit("{release}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -2129,6 +2297,109 @@ func newMetricHerokuReleases(cfg HerokuReleasesMetricConfig) metricHerokuRelease
 	return m
 }
 
+type metricHerokuRouterRequests struct {
+	data          pmetric.Metric                   // data buffer for generated metric.
+	config        HerokuRouterRequestsMetricConfig // metric config provided by user.
+	capacity      int                              // max observed number of data points added to the metric.
+	aggDataPoints []int64                          // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.router.requests metric with initial data.
+func (m *metricHerokuRouterRequests) init() {
+	m.data.SetName("heroku.router.requests")
+	m.data.SetDescription("Requests Heroku's router handled, every router line including error lines without a service time (H10, H11, H14...), counted once per distinct request id.")
+	m.data.SetUnit("{request}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRouterRequests) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val int64, httpRequestMethodAttributeValue string, herokuDynoNameAttributeValue string, herokuDynoTypeAttributeValue string, urlSchemeAttributeValue string, options ...MetricAttributeOption) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRouterRequestsMetricAttributeKeyHTTPRequestMethod) {
+		dp.Attributes().PutStr("http.request.method", httpRequestMethodAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRouterRequestsMetricAttributeKeyHerokuDynoName) {
+		dp.Attributes().PutStr("heroku.dyno.name", herokuDynoNameAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRouterRequestsMetricAttributeKeyHerokuDynoType) {
+		dp.Attributes().PutStr("heroku.dyno.type", herokuDynoTypeAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRouterRequestsMetricAttributeKeyURLScheme) {
+		dp.Attributes().PutStr("url.scheme", urlSchemeAttributeValue)
+	}
+	for _, op := range options {
+		op.apply(dp)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetIntValue(dpi.IntValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.IntValue() > val {
+					dpi.SetIntValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.IntValue() < val {
+					dpi.SetIntValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetIntValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRouterRequests) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRouterRequests) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetIntValue(m.data.Sum().DataPoints().At(i).IntValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRouterRequests(cfg HerokuRouterRequestsMetricConfig) metricHerokuRouterRequests {
+	m := metricHerokuRouterRequests{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
 type metricHerokuScaleOperations struct {
 	data          pmetric.Metric                    // data buffer for generated metric.
 	config        HerokuScaleOperationsMetricConfig // metric config provided by user.
@@ -2143,7 +2414,7 @@ func (m *metricHerokuScaleOperations) init() {
 	m.data.SetUnit("{operation}")
 	m.data.SetEmptySum()
 	m.data.Sum().SetIsMonotonic(true)
-	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
 	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
 }
@@ -2248,8 +2519,10 @@ type MetricsBuilder struct {
 	metricHerokuDynoStateChanges       metricHerokuDynoStateChanges
 	metricHerokuDynosReporting         metricHerokuDynosReporting
 	metricHerokuErrors                 metricHerokuErrors
+	metricHerokuLogRecords             metricHerokuLogRecords
 	metricHerokuLogplexMessagesDropped metricHerokuLogplexMessagesDropped
 	metricHerokuReleases               metricHerokuReleases
+	metricHerokuRouterRequests         metricHerokuRouterRequests
 	metricHerokuScaleOperations        metricHerokuScaleOperations
 }
 
@@ -2294,8 +2567,10 @@ func NewMetricsBuilder(mbc MetricsBuilderConfig, settings receiver.Settings, opt
 		metricHerokuDynoStateChanges:       newMetricHerokuDynoStateChanges(mbc.Metrics.HerokuDynoStateChanges),
 		metricHerokuDynosReporting:         newMetricHerokuDynosReporting(mbc.Metrics.HerokuDynosReporting),
 		metricHerokuErrors:                 newMetricHerokuErrors(mbc.Metrics.HerokuErrors),
+		metricHerokuLogRecords:             newMetricHerokuLogRecords(mbc.Metrics.HerokuLogRecords),
 		metricHerokuLogplexMessagesDropped: newMetricHerokuLogplexMessagesDropped(mbc.Metrics.HerokuLogplexMessagesDropped),
 		metricHerokuReleases:               newMetricHerokuReleases(mbc.Metrics.HerokuReleases),
+		metricHerokuRouterRequests:         newMetricHerokuRouterRequests(mbc.Metrics.HerokuRouterRequests),
 		metricHerokuScaleOperations:        newMetricHerokuScaleOperations(mbc.Metrics.HerokuScaleOperations),
 		resourceAttributeIncludeFilter:     make(map[string]filter.Filter),
 		resourceAttributeExcludeFilter:     make(map[string]filter.Filter),
@@ -2311,6 +2586,12 @@ func NewMetricsBuilder(mbc MetricsBuilderConfig, settings receiver.Settings, opt
 	}
 	if mbc.ResourceAttributes.HerokuDrainToken.MetricsExclude != nil {
 		mb.resourceAttributeExcludeFilter["heroku.drain.token"] = filter.CreateFilter(mbc.ResourceAttributes.HerokuDrainToken.MetricsExclude)
+	}
+	if mbc.ResourceAttributes.ServiceInstanceID.MetricsInclude != nil {
+		mb.resourceAttributeIncludeFilter["service.instance.id"] = filter.CreateFilter(mbc.ResourceAttributes.ServiceInstanceID.MetricsInclude)
+	}
+	if mbc.ResourceAttributes.ServiceInstanceID.MetricsExclude != nil {
+		mb.resourceAttributeExcludeFilter["service.instance.id"] = filter.CreateFilter(mbc.ResourceAttributes.ServiceInstanceID.MetricsExclude)
 	}
 	if mbc.ResourceAttributes.ServiceName.MetricsInclude != nil {
 		mb.resourceAttributeIncludeFilter["service.name"] = filter.CreateFilter(mbc.ResourceAttributes.ServiceName.MetricsInclude)
@@ -2405,8 +2686,10 @@ func (mb *MetricsBuilder) EmitForResource(options ...ResourceMetricsOption) {
 	mb.metricHerokuDynoStateChanges.emit(ils.Metrics())
 	mb.metricHerokuDynosReporting.emit(ils.Metrics())
 	mb.metricHerokuErrors.emit(ils.Metrics())
+	mb.metricHerokuLogRecords.emit(ils.Metrics())
 	mb.metricHerokuLogplexMessagesDropped.emit(ils.Metrics())
 	mb.metricHerokuReleases.emit(ils.Metrics())
+	mb.metricHerokuRouterRequests.emit(ils.Metrics())
 	mb.metricHerokuScaleOperations.emit(ils.Metrics())
 
 	for _, op := range options {
@@ -2529,6 +2812,11 @@ func (mb *MetricsBuilder) RecordHerokuErrorsDataPoint(ts pcommon.Timestamp, val 
 	mb.metricHerokuErrors.recordDataPoint(mb.startTime, ts, val, herokuErrorCodeAttributeValue, herokuComponentAttributeValue.String())
 }
 
+// RecordHerokuLogRecordsDataPoint adds a data point to heroku.log.records metric.
+func (mb *MetricsBuilder) RecordHerokuLogRecordsDataPoint(ts pcommon.Timestamp, val int64, syslogAppnameAttributeValue AttributeSyslogAppname, herokuLogComponentAttributeValue string, herokuDynoTypeAttributeValue string, options ...MetricAttributeOption) {
+	mb.metricHerokuLogRecords.recordDataPoint(mb.startTime, ts, val, syslogAppnameAttributeValue.String(), herokuLogComponentAttributeValue, herokuDynoTypeAttributeValue, options...)
+}
+
 // RecordHerokuLogplexMessagesDroppedDataPoint adds a data point to heroku.logplex.messages.dropped metric.
 func (mb *MetricsBuilder) RecordHerokuLogplexMessagesDroppedDataPoint(ts pcommon.Timestamp, val int64, herokuErrorCodeAttributeValue string) {
 	mb.metricHerokuLogplexMessagesDropped.recordDataPoint(mb.startTime, ts, val, herokuErrorCodeAttributeValue)
@@ -2537,6 +2825,11 @@ func (mb *MetricsBuilder) RecordHerokuLogplexMessagesDroppedDataPoint(ts pcommon
 // RecordHerokuReleasesDataPoint adds a data point to heroku.releases metric.
 func (mb *MetricsBuilder) RecordHerokuReleasesDataPoint(ts pcommon.Timestamp, val int64, userEmailAttributeValue string) {
 	mb.metricHerokuReleases.recordDataPoint(mb.startTime, ts, val, userEmailAttributeValue)
+}
+
+// RecordHerokuRouterRequestsDataPoint adds a data point to heroku.router.requests metric.
+func (mb *MetricsBuilder) RecordHerokuRouterRequestsDataPoint(ts pcommon.Timestamp, val int64, httpRequestMethodAttributeValue string, herokuDynoNameAttributeValue string, herokuDynoTypeAttributeValue string, urlSchemeAttributeValue string, options ...MetricAttributeOption) {
+	mb.metricHerokuRouterRequests.recordDataPoint(mb.startTime, ts, val, httpRequestMethodAttributeValue, herokuDynoNameAttributeValue, herokuDynoTypeAttributeValue, urlSchemeAttributeValue, options...)
 }
 
 // RecordHerokuScaleOperationsDataPoint adds a data point to heroku.scale.operations metric.

@@ -85,8 +85,10 @@ func TestMetricsBuilder(t *testing.T) {
 			aggMap["heroku.dyno.state_changes"] = mb.metricHerokuDynoStateChanges.config.AggregationStrategy
 			aggMap["heroku.dynos.reporting"] = mb.metricHerokuDynosReporting.config.AggregationStrategy
 			aggMap["heroku.errors"] = mb.metricHerokuErrors.config.AggregationStrategy
+			aggMap["heroku.log.records"] = mb.metricHerokuLogRecords.config.AggregationStrategy
 			aggMap["heroku.logplex.messages.dropped"] = mb.metricHerokuLogplexMessagesDropped.config.AggregationStrategy
 			aggMap["heroku.releases"] = mb.metricHerokuReleases.config.AggregationStrategy
+			aggMap["heroku.router.requests"] = mb.metricHerokuRouterRequests.config.AggregationStrategy
 			aggMap["heroku.scale.operations"] = mb.metricHerokuScaleOperations.config.AggregationStrategy
 
 			expectedWarnings := 0
@@ -206,6 +208,12 @@ func TestMetricsBuilder(t *testing.T) {
 			}
 			defaultMetricsCount++
 			allMetricsCount++
+			mb.RecordHerokuLogRecordsDataPoint(ts, 1, AttributeSyslogAppnameHeroku, "heroku.log.component-val", "heroku.dyno.type-val", WithHerokuLogSeverityMetricAttribute("heroku.log.severity-val"))
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuLogRecordsDataPoint(ts, 3, AttributeSyslogAppnameApp, "heroku.log.component-val-2", "heroku.dyno.type-val-2", WithHerokuLogSeverityMetricAttribute("heroku.log.severity-val"))
+			}
+			defaultMetricsCount++
+			allMetricsCount++
 			mb.RecordHerokuLogplexMessagesDroppedDataPoint(ts, 1, "heroku.error.code-val")
 			if tt.name == "reaggregate_set" {
 				mb.RecordHerokuLogplexMessagesDroppedDataPoint(ts, 3, "heroku.error.code-val-2")
@@ -218,6 +226,12 @@ func TestMetricsBuilder(t *testing.T) {
 			}
 			defaultMetricsCount++
 			allMetricsCount++
+			mb.RecordHerokuRouterRequestsDataPoint(ts, 1, "http.request.method-val", "heroku.dyno.name-val", "heroku.dyno.type-val", "url.scheme-val", WithHTTPResponseStatusCodeMetricAttribute(25), WithErrorTypeMetricAttribute("error.type-val"))
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRouterRequestsDataPoint(ts, 3, "http.request.method-val-2", "heroku.dyno.name-val-2", "heroku.dyno.type-val-2", "url.scheme-val-2", WithHTTPResponseStatusCodeMetricAttribute(25), WithErrorTypeMetricAttribute("error.type-val"))
+			}
+			defaultMetricsCount++
+			allMetricsCount++
 			mb.RecordHerokuScaleOperationsDataPoint(ts, 1, "user.email-val")
 			if tt.name == "reaggregate_set" {
 				mb.RecordHerokuScaleOperationsDataPoint(ts, 3, "user.email-val-2")
@@ -226,6 +240,7 @@ func TestMetricsBuilder(t *testing.T) {
 			rb := mb.NewResourceBuilder()
 			rb.SetCloudProvider("cloud.provider-val")
 			rb.SetHerokuDrainToken("heroku.drain.token-val")
+			rb.SetServiceInstanceID("service.instance.id-val")
 			rb.SetServiceName("service.name-val")
 			res := rb.Emit()
 			metrics := mb.Emit(WithResource(res))
@@ -248,8 +263,10 @@ func TestMetricsBuilder(t *testing.T) {
 				assert.Empty(t, mb.metricHerokuDynoStateChanges.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuDynosReporting.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuErrors.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuLogRecords.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuLogplexMessagesDropped.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuReleases.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRouterRequests.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuScaleOperations.aggDataPoints)
 			}
 
@@ -287,7 +304,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Builds by outcome, from `Build started by user`, `Build succeeded`, `Build failed` API events.", mi.Description())
 						assert.Equal(t, "{build}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -304,7 +321,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Builds by outcome, from `Build started by user`, `Build succeeded`, `Build failed` API events.", mi.Description())
 						assert.Equal(t, "{build}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -333,7 +350,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Code deploys, from `Deploy <commit> by user` API events.", mi.Description())
 						assert.Equal(t, "{deploy}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -347,7 +364,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Code deploys, from `Deploy <commit> by user` API events.", mi.Description())
 						assert.Equal(t, "{deploy}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -374,7 +391,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Process exits by status, from `Process exited with status N`.", mi.Description())
 						assert.Equal(t, "{exit}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -394,7 +411,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Process exits by status, from `Process exited with status N`.", mi.Description())
 						assert.Equal(t, "{exit}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -475,9 +492,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.load_average.15m"], "Found a duplicate in the metrics slice: heroku.dyno.load_average.15m")
 						validatedMetrics["heroku.dyno.load_average.15m"] = true
@@ -520,9 +534,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.load_average.1m"], "Found a duplicate in the metrics slice: heroku.dyno.load_average.1m")
 						validatedMetrics["heroku.dyno.load_average.1m"] = true
@@ -565,9 +576,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.load_average.5m"], "Found a duplicate in the metrics slice: heroku.dyno.load_average.5m")
 						validatedMetrics["heroku.dyno.load_average.5m"] = true
@@ -610,9 +618,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.memory.cache"], "Found a duplicate in the metrics slice: heroku.dyno.memory.cache")
 						validatedMetrics["heroku.dyno.memory.cache"] = true
@@ -655,9 +660,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.memory.pgpgin"], "Found a duplicate in the metrics slice: heroku.dyno.memory.pgpgin")
 						validatedMetrics["heroku.dyno.memory.pgpgin"] = true
@@ -700,9 +702,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.memory.pgpgout"], "Found a duplicate in the metrics slice: heroku.dyno.memory.pgpgout")
 						validatedMetrics["heroku.dyno.memory.pgpgout"] = true
@@ -745,9 +744,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.memory.quota"], "Found a duplicate in the metrics slice: heroku.dyno.memory.quota")
 						validatedMetrics["heroku.dyno.memory.quota"] = true
@@ -790,9 +786,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.memory.rss"], "Found a duplicate in the metrics slice: heroku.dyno.memory.rss")
 						validatedMetrics["heroku.dyno.memory.rss"] = true
@@ -835,9 +828,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.memory.swap"], "Found a duplicate in the metrics slice: heroku.dyno.memory.swap")
 						validatedMetrics["heroku.dyno.memory.swap"] = true
@@ -880,9 +870,6 @@ func TestMetricsBuilder(t *testing.T) {
 						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
 						assert.True(t, ok)
 						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
-						herokuDynoIDAttrVal, ok := dp.Attributes().Get("heroku.dyno.id")
-						assert.True(t, ok)
-						assert.Equal(t, "heroku.dyno.id-val", herokuDynoIDAttrVal.Str())
 					} else {
 						assert.False(t, validatedMetrics["heroku.dyno.memory.total"], "Found a duplicate in the metrics slice: heroku.dyno.memory.total")
 						validatedMetrics["heroku.dyno.memory.total"] = true
@@ -918,7 +905,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Dyno restarts, from `Restarting` and the daily `Cycling`.", mi.Description())
 						assert.Equal(t, "{restart}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -938,7 +925,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Dyno restarts, from `Restarting` and the daily `Cycling`.", mi.Description())
 						assert.Equal(t, "{restart}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -967,7 +954,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Dyno state transitions (`State changed from A to B`), with what they mean for launches (successful, completed, crashed, stopped).", mi.Description())
 						assert.Equal(t, "{transition}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -993,7 +980,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Dyno state transitions (`State changed from A to B`), with what they mean for launches (successful, completed, crashed, stopped).", mi.Description())
 						assert.Equal(t, "{transition}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -1066,7 +1053,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Heroku platform errors (router H codes, dyno R codes, Logplex L codes) by code and component.", mi.Description())
 						assert.Equal(t, "{error}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -1086,7 +1073,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Heroku platform errors (router H codes, dyno R codes, Logplex L codes) by code and component.", mi.Description())
 						assert.Equal(t, "{error}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -1106,6 +1093,63 @@ func TestMetricsBuilder(t *testing.T) {
 						_, ok = dp.Attributes().Get("heroku.component")
 						assert.False(t, ok)
 					}
+				case "heroku.log.records":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.log.records"], "Found a duplicate in the metrics slice: heroku.log.records")
+						validatedMetrics["heroku.log.records"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Log records received, every one of them, by where they come from and their severity; the log-count panels (total app errors, error rates) read it.", mi.Description())
+						assert.Equal(t, "{record}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						syslogAppnameAttrVal, ok := dp.Attributes().Get("syslog.appname")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku", syslogAppnameAttrVal.Str())
+						herokuLogComponentAttrVal, ok := dp.Attributes().Get("heroku.component")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.log.component-val", herokuLogComponentAttrVal.Str())
+						herokuDynoTypeAttrVal, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.type-val", herokuDynoTypeAttrVal.Str())
+						herokuLogSeverityAttrVal, ok := dp.Attributes().Get("heroku.log.severity")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.log.severity-val", herokuLogSeverityAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.log.records"], "Found a duplicate in the metrics slice: heroku.log.records")
+						validatedMetrics["heroku.log.records"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Log records received, every one of them, by where they come from and their severity; the log-count panels (total app errors, error rates) read it.", mi.Description())
+						assert.Equal(t, "{record}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.log.records"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("syslog.appname")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.component")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.dyno.type")
+						assert.False(t, ok)
+					}
 				case "heroku.logplex.messages.dropped":
 					if tt.name != "reaggregate_set" {
 						assert.False(t, validatedMetrics["heroku.logplex.messages.dropped"], "Found a duplicate in the metrics slice: heroku.logplex.messages.dropped")
@@ -1115,7 +1159,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Log messages Heroku reports lost before they reached this drain (`Error L10 ... N messages dropped`, L12, L13). An L10 also follows our own 4xx answers and timeouts.", mi.Description())
 						assert.Equal(t, "{message}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -1132,7 +1176,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Log messages Heroku reports lost before they reached this drain (`Error L10 ... N messages dropped`, L12, L13). An L10 also follows our own 4xx answers and timeouts.", mi.Description())
 						assert.Equal(t, "{message}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -1159,7 +1203,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Releases, from `Release vN created by user` API events.", mi.Description())
 						assert.Equal(t, "{release}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -1173,7 +1217,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Releases, from `Release vN created by user` API events.", mi.Description())
 						assert.Equal(t, "{release}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -1191,6 +1235,71 @@ func TestMetricsBuilder(t *testing.T) {
 						_, ok := dp.Attributes().Get("user.email")
 						assert.False(t, ok)
 					}
+				case "heroku.router.requests":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.router.requests"], "Found a duplicate in the metrics slice: heroku.router.requests")
+						validatedMetrics["heroku.router.requests"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Requests Heroku's router handled, every router line including error lines without a service time (H10, H11, H14...), counted once per distinct request id.", mi.Description())
+						assert.Equal(t, "{request}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						assert.Equal(t, int64(1), dp.IntValue())
+						httpRequestMethodAttrVal, ok := dp.Attributes().Get("http.request.method")
+						assert.True(t, ok)
+						assert.Equal(t, "http.request.method-val", httpRequestMethodAttrVal.Str())
+						httpResponseStatusCodeAttrVal, ok := dp.Attributes().Get("http.response.status_code")
+						assert.True(t, ok)
+						assert.EqualValues(t, 25, httpResponseStatusCodeAttrVal.Int())
+						herokuDynoNameAttrVal, ok := dp.Attributes().Get("heroku.dyno.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.name-val", herokuDynoNameAttrVal.Str())
+						herokuDynoTypeAttrVal, ok := dp.Attributes().Get("heroku.dyno.type")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.dyno.type-val", herokuDynoTypeAttrVal.Str())
+						urlSchemeAttrVal, ok := dp.Attributes().Get("url.scheme")
+						assert.True(t, ok)
+						assert.Equal(t, "url.scheme-val", urlSchemeAttrVal.Str())
+						errorTypeAttrVal, ok := dp.Attributes().Get("error.type")
+						assert.True(t, ok)
+						assert.Equal(t, "error.type-val", errorTypeAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.router.requests"], "Found a duplicate in the metrics slice: heroku.router.requests")
+						validatedMetrics["heroku.router.requests"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Requests Heroku's router handled, every router line including error lines without a service time (H10, H11, H14...), counted once per distinct request id.", mi.Description())
+						assert.Equal(t, "{request}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeInt, dp.ValueType())
+						switch aggMap["heroku.router.requests"] {
+						case "sum":
+							assert.Equal(t, int64(4), dp.IntValue())
+						case "avg":
+							assert.Equal(t, int64(2), dp.IntValue())
+						case "min":
+							assert.Equal(t, int64(1), dp.IntValue())
+						case "max":
+							assert.Equal(t, int64(3), dp.IntValue())
+						}
+						_, ok := dp.Attributes().Get("http.request.method")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.dyno.name")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.dyno.type")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("url.scheme")
+						assert.False(t, ok)
+					}
 				case "heroku.scale.operations":
 					if tt.name != "reaggregate_set" {
 						assert.False(t, validatedMetrics["heroku.scale.operations"], "Found a duplicate in the metrics slice: heroku.scale.operations")
@@ -1200,7 +1309,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Scaling operations, from `Scaled to ... by user` API events.", mi.Description())
 						assert.Equal(t, "{operation}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())
@@ -1214,7 +1323,7 @@ func TestMetricsBuilder(t *testing.T) {
 						assert.Equal(t, "Scaling operations, from `Scaled to ... by user` API events.", mi.Description())
 						assert.Equal(t, "{operation}", mi.Unit())
 						assert.True(t, mi.Sum().IsMonotonic())
-						assert.Equal(t, pmetric.AggregationTemporalityDelta, mi.Sum().AggregationTemporality())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
 						dp := mi.Sum().DataPoints().At(0)
 						assert.Equal(t, start, dp.StartTimestamp())
 						assert.Equal(t, ts, dp.Timestamp())

@@ -23,16 +23,19 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                                 metric.Meter
-	mu                                    sync.Mutex
-	registrations                         []metric.Registration
-	ReceiverHerokudrainBytes              metric.Int64Counter
-	ReceiverHerokudrainDuplicates         metric.Int64Counter
-	ReceiverHerokudrainFrames             metric.Int64Counter
-	ReceiverHerokudrainFramesMalformed    metric.Int64Counter
-	ReceiverHerokudrainLogplexDropped     metric.Int64Counter
-	ReceiverHerokudrainMsgCountMismatches metric.Int64Counter
-	ReceiverHerokudrainRequestsRejected   metric.Int64Counter
+	meter                                  metric.Meter
+	mu                                     sync.Mutex
+	registrations                          []metric.Registration
+	ReceiverHerokudrainBytes               metric.Int64Counter
+	ReceiverHerokudrainDuplicates          metric.Int64Counter
+	ReceiverHerokudrainFrames              metric.Int64Counter
+	ReceiverHerokudrainFramesMalformed     metric.Int64Counter
+	ReceiverHerokudrainLogplexDropped      metric.Int64Counter
+	ReceiverHerokudrainMetricFlushFailures metric.Int64Counter
+	ReceiverHerokudrainMetricPointsDropped metric.Int64Counter
+	ReceiverHerokudrainMsgCountMismatches  metric.Int64Counter
+	ReceiverHerokudrainRequestsRejected    metric.Int64Counter
+	ReceiverHerokudrainURLPathsOverflow    metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -94,6 +97,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		metric.WithUnit("{message}"),
 	)
 	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainMetricFlushFailures, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_metric_flush_failures",
+		metric.WithDescription("Metric flushes the pipeline refused; the cumulative state is sent again at the next flush. [Development]"),
+		metric.WithUnit("{flush}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainMetricPointsDropped, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_metric_points_dropped",
+		metric.WithDescription("Metric points not aggregated, by reason (max_series when the series cap is reached, late for a gauge line older than the value held). [Development]"),
+		metric.WithUnit("{point}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ReceiverHerokudrainMsgCountMismatches, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_msg_count_mismatches",
 		metric.WithDescription("Requests whose Logplex-Msg-Count header differs from the frames found in the body (advisory; never rejected). [Development]"),
@@ -103,6 +118,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	builder.ReceiverHerokudrainRequestsRejected, err = builder.meter.Int64Counter(
 		"otelcol_receiver_herokudrain_requests_rejected",
 		metric.WithDescription("Requests refused by access control, by reason (unauthenticated, drain_token). [Development]"),
+		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainURLPathsOverflow, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_url_paths_overflow",
+		metric.WithDescription("Router observations whose url.path was replaced by `_OTHER` because router_metrics_max_url_paths distinct paths were already in use. [Development]"),
 		metric.WithUnit("{request}"),
 	)
 	errs = errors.Join(errs, err)

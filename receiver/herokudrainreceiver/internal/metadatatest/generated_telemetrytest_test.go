@@ -24,8 +24,11 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverHerokudrainFrames.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainFramesMalformed.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainLogplexDropped.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainMetricFlushFailures.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainMetricPointsDropped.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainMsgCountMismatches.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainRequestsRejected.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainURLPathsOverflow.Add(context.Background(), 1)
 	AssertEqualReceiverHerokudrainBytes(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -41,10 +44,19 @@ func TestSetupTelemetry(t *testing.T) {
 	AssertEqualReceiverHerokudrainLogplexDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainMetricFlushFailures(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainMetricPointsDropped(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainMsgCountMismatches(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainRequestsRejected(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainURLPathsOverflow(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 

@@ -37,6 +37,14 @@ type Settings struct {
 	// Dynos, when set, counts the dynos reporting runtime metrics across
 	// requests (heroku.dynos.reporting).
 	Dynos *DynoTracker
+	// RequestIDs, when set, makes heroku.router.requests count each router
+	// request id once across requests.
+	RequestIDs *RequestIDs
+	// URLPaths, when set, caps the url.path values RouterMetricsURLPath adds.
+	URLPaths *URLPaths
+	// ExponentialMeasures gives app measure# metrics exponential histograms
+	// instead of explicit buckets.
+	ExponentialMeasures bool
 }
 
 // Counts summarises what a Batch saw.
@@ -46,6 +54,9 @@ type Counts struct {
 	// LogplexDropped sums the "N messages dropped" reported by L10/L12/L13
 	// lines in this batch.
 	LogplexDropped int64
+	// URLPathsOverflow counts router observations whose url.path became
+	// OtherPath because of the URLPaths cap.
+	URLPathsOverflow int64
 }
 
 // Batch accumulates the pdata for one request body.
@@ -66,6 +77,8 @@ type Batch struct {
 	hist      histograms
 	dynosSeen []string
 	nameBuf   []byte
+	logCounts map[recordKey]int64
+	requests  []routerRequest
 
 	// line is what the current frame means; reused across frames so that
 	// classification does not allocate.
@@ -100,6 +113,7 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 	}
 	if set.Metrics {
 		b.extra.init()
+		b.logCounts = map[recordKey]int64{}
 		b.hist.init()
 		b.appKey = r.DrainToken + "\x00" + r.AppName
 	}
@@ -128,6 +142,9 @@ func (b *Batch) Add(f *logplex.Frame) {
 	if b.set.Logs {
 		b.addRecord(f, line)
 	}
+	if b.set.Metrics {
+		b.countRecord(f, line)
+	}
 	// Measurements come only from frames that were framed and parsed
 	// cleanly: a frame whose extent was guessed may hold two lines.
 	if b.set.Metrics && f.Err == nil {
@@ -140,6 +157,9 @@ func (b *Batch) Add(f *logplex.Frame) {
 func (b *Batch) AddUnreadable(raw []byte, reason string) {
 	b.counts.Frames++
 	b.counts.Malformed++
+	if b.set.Metrics {
+		b.countRecord(nil, nil)
+	}
 	if !b.set.Logs {
 		return
 	}
@@ -169,6 +189,8 @@ func (b *Batch) Metrics() pmetric.Metrics {
 		start = b.observed
 	}
 	mb := b.set.Builder
+	b.recordLogCounts()
+	b.recordRouterRequests()
 	if len(b.dynosSeen) > 0 && b.set.Dynos != nil {
 		counts := map[string]int64{}
 		now := b.observed.AsTime()
@@ -178,6 +200,7 @@ func (b *Batch) Metrics() pmetric.Metrics {
 		}
 	}
 	md := mb.Emit(metadata.WithResource(b.res), metadata.WithStartTimeOverride(start))
+	markCountersDelta(md)
 	if b.extra.len() == 0 && b.hist.len() == 0 {
 		return md
 	}

@@ -16,28 +16,44 @@ type histogramDef struct {
 	bounds           []float64 // explicit bounds; nil means exponential
 }
 
-// semconvDurationBounds are the bucket boundaries semconv advises for
-// http.server.request.duration.
-var semconvDurationBounds = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}
+// serviceBounds fit router service= times: apps answer in 1 ms to 30 s
+// (H12 ends a request at 30 s).
+var serviceBounds = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 15, 30}
 
-// Router latencies stretch to 30 s (H12) and 55 s (H15), so the semconv
-// bounds get a few more at the top for the connect and service histograms.
-var routerDurationBounds = append(slices.Clone(semconvDurationBounds), 15, 30, 60)
+// connectBounds fit router connect= times, usually 0 to 5 ms; the top ones
+// catch a dyno that is slow to accept (H13, H20).
+var connectBounds = []float64{0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5}
 
 var bodySizeBounds = []float64{0, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000}
+
+// genericBounds serve app measurements without a time or size unit: 1-2.5-5
+// steps over nine decades.
+var genericBounds = []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500,
+	1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 1_000_000, 10_000_000}
+
+// measureBounds picks the explicit buckets of an app measure# by its unit.
+func measureBounds(unit string) []float64 {
+	switch unit {
+	case "s":
+		return serviceBounds
+	case "By":
+		return bodySizeBounds
+	}
+	return genericBounds
+}
 
 var (
 	histRequestDuration = histogramDef{
 		name:   "http.server.request.duration",
 		unit:   "s",
 		desc:   "Time the app took to answer requests Heroku's router passed to it (router service= time), by method, status and dyno.",
-		bounds: routerDurationBounds,
+		bounds: serviceBounds,
 	}
 	histConnectDuration = histogramDef{
 		name:   "heroku.router.connect.duration",
 		unit:   "s",
 		desc:   "Time Heroku's router took to connect to a dyno (router connect= time).",
-		bounds: routerDurationBounds,
+		bounds: connectBounds,
 	}
 	histResponseBodySize = histogramDef{
 		name:   "http.server.response.body.size",
@@ -48,7 +64,7 @@ var (
 )
 
 // histograms aggregates one batch's observations per metric and attribute
-// set into delta histogram points.
+// set into histogram points holding that batch's counts.
 type histograms struct {
 	series map[string]*histSeries // key: metric name + attribute values
 	order  []*histSeries          // first-seen order, for stable output

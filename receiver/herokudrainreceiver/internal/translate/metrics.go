@@ -11,11 +11,10 @@ import (
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 )
 
-// Metrics derived from lines follow one time rule. Gauges (runtime, add-on
-// and app samples, the formation) carry the line's own timestamp. Counters
-// and histograms are delta points, one per series per request, covering
-// (earliest line in the request, receipt]: requests never double-count, and
-// several collectors behind one drain URL still add up.
+// A batch measures what its lines say: counters and histograms hold this
+// batch's counts, gauges carry the line's own timestamp (so that a late line
+// can be told from a newer one). The receiver's aggregator adds batches up
+// and emits every series on its flush interval (docs/metrics.md).
 
 // addMetrics records the measurements a good, classified frame carries.
 func (b *Batch) addMetrics(f *logplex.Frame, l *heroku.Line) {
@@ -112,7 +111,20 @@ func (b *Batch) addRouter(r *heroku.Router) {
 	}
 	scheme := r.Scheme()
 	_, protoVersion := r.NetworkProtocol()
+	dyno := intern(r.Dyno)
+	b.requests = append(b.requests, routerRequest{id: string(r.RequestID), method: method, dyno: dyno,
+		scheme: scheme, errType: errType, status: int64(r.Status), hasStatus: r.HasStatus})
 	withPath := b.set.RouterMetricsURLPath && len(r.Path) > 0
+	var path string
+	if withPath {
+		path = string(r.Path)
+		if b.set.URLPaths != nil {
+			var over bool
+			if path, over = b.set.URLPaths.Get(r.Path); over {
+				b.counts.URLPathsOverflow++
+			}
+		}
+	}
 
 	key := append(b.hist.key[:0], method...)
 	if !methodKnown {
@@ -132,7 +144,7 @@ func (b *Batch) addRouter(r *heroku.Router) {
 	key = append(key, protoVersion...)
 	if withPath {
 		key = append(key, 0)
-		key = append(key, r.Path...)
+		key = append(key, path...)
 	}
 	b.hist.key = key
 
@@ -149,8 +161,8 @@ func (b *Batch) addRouter(r *heroku.Router) {
 			if r.HasStatus {
 				a.PutInt(attrHTTPStatus, int64(r.Status))
 			}
-			if len(r.Dyno) > 0 {
-				a.PutStr(AttrDynoName, intern(r.Dyno))
+			if dyno != "" {
+				a.PutStr(AttrDynoName, dyno)
 			}
 			if errType != "" {
 				a.PutStr(attrErrorType, errType)
@@ -162,7 +174,7 @@ func (b *Batch) addRouter(r *heroku.Router) {
 				a.PutStr(attrNetProtoVersion, protoVersion)
 			}
 			if withPath {
-				a.PutStr(attrURLPath, string(r.Path))
+				a.PutStr(attrURLPath, path)
 			}
 		}
 		s.observe(v)
@@ -253,9 +265,9 @@ func (b *Batch) addAddon(a *heroku.AddonMetrics, ts pcommon.Timestamp) {
 	}
 }
 
-// addL2met records an app's l2met measurements: count# as delta sums,
-// sample# as gauges and measure# as exponential histograms, named as the
-// app logged them. unique# counts distinct values over an interval, which
+// addL2met records an app's l2met measurements: count# as sums, sample# as
+// gauges and measure# as histograms (explicit buckets that suit the unit, or
+// exponential ones when configured), named as the app logged them. unique# counts distinct values over an interval, which
 // needs state across requests that a drain receiver should not keep; those
 // stay in the log record only.
 func (b *Batch) addL2met(ms []heroku.Measurement, source []byte, ts pcommon.Timestamp) {
@@ -280,7 +292,11 @@ func (b *Batch) addL2met(ms []heroku.Measurement, source []byte, ts pcommon.Time
 			b.hist.key = append(append(append(b.hist.key[:0], m.Name...), 0), source...)
 			s, ok := b.hist.lookup()
 			if !ok {
-				s = b.hist.create(&histogramDef{name: string(m.Name)}, unit)
+				def := &histogramDef{name: string(m.Name)}
+				if !b.set.ExponentialMeasures {
+					def.bounds = measureBounds(unit)
+				}
+				s = b.hist.create(def, unit)
 				if len(source) > 0 {
 					s.attrs.PutStr(AttrL2metSource, string(source))
 				}
@@ -291,13 +307,14 @@ func (b *Batch) addL2met(ms []heroku.Measurement, source []byte, ts pcommon.Time
 }
 
 // sampleUnit is the unit of a value whose suffix is not in the unit table:
-// the suffix as a UCUM annotation ({req}), or 1 when there was none.
+// the suffix as a UCUM annotation ({req}), or none when there was none (not
+// "1", which Prometheus exporters turn into a misleading _ratio suffix).
 func sampleUnit(ucum string, raw []byte) string {
 	switch {
 	case ucum != "":
 		return ucum
 	case len(raw) == 0:
-		return "1"
+		return ""
 	}
 	return "{" + string(raw) + "}"
 }

@@ -286,11 +286,12 @@ func TestPostgresAndRedisSamplesBecomeCuratedGauges(t *testing.T) {
 }
 
 func TestL2metMeasurementsBecomeSumsGaugesAndHistograms(t *testing.T) {
-	md := metricsOf(t, []string{
+	lines := []string{
 		"<190>1 2024-03-15T12:10:39.000000+00:00 host app web.1 - source=checkout count#orders.placed measure#db.latency=12.5ms sample#queue.depth=42\n",
 		"<190>1 2024-03-15T12:10:40.000000+00:00 host app web.2 - source=checkout count#orders.placed=2 measure#db.latency=20ms unique#user=u123\n",
 		"<190>1 2024-03-15T12:10:41.000000+00:00 host app worker.1 - Processing job 42 for account 7\n",
-	})
+	}
+	md := metricsOf(t, lines)
 	orders := metric(t, md, "orders.placed")
 	require.Equal(t, pmetric.MetricTypeSum, orders.Type())
 	assert.Equal(t, pmetric.AggregationTemporalityDelta, orders.Sum().AggregationTemporality())
@@ -301,8 +302,18 @@ func TestL2metMeasurementsBecomeSumsGaugesAndHistograms(t *testing.T) {
 	assert.Equal(t, map[string]float64{"heroku.source=checkout": 42}, sumPoints(t, depth))
 
 	lat := metric(t, md, "db.latency")
-	require.Equal(t, pmetric.MetricTypeExponentialHistogram, lat.Type())
+	require.Equal(t, pmetric.MetricTypeHistogram, lat.Type(), "explicit buckets by default: Prometheus stores them without native histograms")
 	assert.Equal(t, "s", lat.Unit(), "ms are converted to seconds")
+	hp := lat.Histogram().DataPoints().At(0)
+	assert.Equal(t, uint64(2), hp.Count())
+	assert.InDelta(t, 0.0325, hp.Sum(), 1e-9)
+	assert.Equal(t, serviceBounds, hp.ExplicitBounds().AsRaw(), "seconds get the request-time buckets")
+	i := slices.Index(serviceBounds, 0.025)
+	assert.Equal(t, uint64(2), hp.BucketCounts().At(i), "12.5 ms and 20 ms both fall in (10 ms, 25 ms]")
+
+	md = metricsOf(t, lines[:2], func(s *Settings) { s.ExponentialMeasures = true })
+	lat = metric(t, md, "db.latency")
+	require.Equal(t, pmetric.MetricTypeExponentialHistogram, lat.Type())
 	dp := lat.ExponentialHistogram().DataPoints().At(0)
 	assert.Equal(t, uint64(2), dp.Count())
 	assert.InDelta(t, 0.0325, dp.Sum(), 1e-9)

@@ -1,0 +1,89 @@
+package herokudrainreceiver // import "github.com/herokudrain/herokudrain/receiver/herokudrainreceiver"
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Metric aggregation settings (docs/metrics.md explains the model).
+const (
+	// TemporalityCumulative emits running totals since each series started:
+	// what Prometheus reads directly.
+	TemporalityCumulative = "cumulative"
+	// TemporalityDelta emits what was counted since the previous flush.
+	TemporalityDelta = "delta"
+
+	// HistogramExplicit gives app measure# metrics explicit buckets, which
+	// every backend stores (Prometheus classic histograms).
+	HistogramExplicit = "explicit"
+	// HistogramExponential gives them exponential (native) histograms.
+	HistogramExponential = "exponential"
+
+	defaultFlushInterval     = 15 * time.Second
+	minFlushInterval         = 100 * time.Millisecond
+	defaultMetricsExpiration = 24 * time.Hour
+	defaultMaxSeries         = 100_000
+	defaultMaxURLPaths       = 1_000
+)
+
+// MetricsAggregationConfig says how the metrics measured from lines are
+// aggregated across requests and when they are emitted.
+type MetricsAggregationConfig struct {
+	// AggregationTemporality of counters and histograms: cumulative
+	// (default) or delta.
+	AggregationTemporality string `mapstructure:"aggregation_temporality"`
+	// FlushInterval is how often every live series is emitted.
+	FlushInterval time.Duration `mapstructure:"flush_interval"`
+	// MetricsExpiration forgets a series that saw no new event for this
+	// long; until then counters and histograms are emitted at every flush.
+	MetricsExpiration time.Duration `mapstructure:"metrics_expiration"`
+	// MaxSeries caps the series held in memory; points of new series past
+	// it are dropped and counted.
+	MaxSeries int `mapstructure:"max_series"`
+	// MeasureHistogram is the histogram kind of app measure# metrics:
+	// explicit (default) or exponential.
+	MeasureHistogram string `mapstructure:"measure_histogram"`
+	// RouterMetricsMaxURLPaths caps the distinct url.path values when
+	// router_metrics_url_path is on; further paths become "_OTHER".
+	RouterMetricsMaxURLPaths int `mapstructure:"router_metrics_max_url_paths"`
+}
+
+func defaultMetricsAggregation() MetricsAggregationConfig {
+	return MetricsAggregationConfig{
+		AggregationTemporality:   TemporalityCumulative,
+		FlushInterval:            defaultFlushInterval,
+		MetricsExpiration:        defaultMetricsExpiration,
+		MaxSeries:                defaultMaxSeries,
+		MeasureHistogram:         HistogramExplicit,
+		RouterMetricsMaxURLPaths: defaultMaxURLPaths,
+	}
+}
+
+func (c *MetricsAggregationConfig) validate() error {
+	var errs []error
+	switch c.AggregationTemporality {
+	case TemporalityCumulative, TemporalityDelta:
+	default:
+		errs = append(errs, fmt.Errorf("aggregation_temporality %q is not one of cumulative, delta (cumulative suits Prometheus; delta suits delta-native backends)", c.AggregationTemporality))
+	}
+	if c.FlushInterval < minFlushInterval {
+		errs = append(errs, fmt.Errorf("flush_interval %s is too short: use at least %s (default %s)", c.FlushInterval, minFlushInterval, defaultFlushInterval))
+	}
+	if c.MetricsExpiration < c.FlushInterval {
+		errs = append(errs, fmt.Errorf("metrics_expiration %s must be at least flush_interval (%s); make it longer than your dashboards' ranges (default %s)",
+			c.MetricsExpiration, c.FlushInterval, defaultMetricsExpiration))
+	}
+	if c.MaxSeries <= 0 {
+		errs = append(errs, fmt.Errorf("max_series %d must be positive (default %d)", c.MaxSeries, defaultMaxSeries))
+	}
+	switch c.MeasureHistogram {
+	case HistogramExplicit, HistogramExponential:
+	default:
+		errs = append(errs, fmt.Errorf("measure_histogram %q is not one of explicit, exponential (Prometheus stores exponential histograms only with native histograms enabled)", c.MeasureHistogram))
+	}
+	if c.RouterMetricsMaxURLPaths <= 0 {
+		errs = append(errs, fmt.Errorf("router_metrics_max_url_paths %d must be positive (default %d)", c.RouterMetricsMaxURLPaths, defaultMaxURLPaths))
+	}
+	return errors.Join(errs...)
+}
