@@ -121,6 +121,32 @@ dashboards:
 check-dashboards:
 	cd dashboards && $(GO) vet ./... && $(GO) test -count=1 ./...
 
+## test-e2e: the dashboards against real backends. Installs what is
+## missing: Debian's prometheus (apt-get) and VictoriaLogs (go install into
+## .tools/bin), builds the collector, then runs the build-tagged backends
+## test in e2e/, which starts both backends and two collectors on loopback
+## and stops them all when it ends.
+PROMETHEUS ?= $(shell command -v prometheus 2>/dev/null || echo /usr/bin/prometheus)
+VICTORIALOGS_VERSION := v1.52.1
+VICTORIALOGS := $(TOOLS_BIN)/victoria-logs
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+E2E_BACKENDS_TIMEOUT ?= 15m
+
+backends: $(VICTORIALOGS)
+	@if ! [ -x "$(PROMETHEUS)" ]; then \
+		echo "installing Debian's prometheus"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus </dev/null || \
+		{ $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus </dev/null; }; \
+	fi
+
+$(VICTORIALOGS):
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$(VICTORIALOGS_VERSION)
+
+test-e2e: $(DIST_BIN) backends
+	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) PROMETHEUS_BIN=$$(command -v prometheus || echo $(PROMETHEUS)) \
+	VICTORIALOGS_BIN=$(VICTORIALOGS) \
+	$(GO) test -tags backends -count=1 -timeout $(E2E_BACKENDS_TIMEOUT) -run 'TestDashboardsOnRealBackends' -v ./e2e/
+
 ## fuzz: long runs of every fuzz target
 fuzz:
 	GO=$(GO) scripts/fuzz.sh $(FUZZTIME)

@@ -159,10 +159,13 @@ func application() board {
 				queries: []query{byUser("A", vlogsStats, release, "heroku.api.release", "releases")}},
 			{title: "App Deployment / Release Trend by User", kind: kindTimeseries, unit: "short", desc: "Deployments and releases per user per interval.",
 				queries: []query{byUser("A", vlogsStatsRange, deploy, "heroku.api.deploy", "deployments"), byUser("B", vlogsStatsRange, release, "heroku.api.release", "releases")}},
-			{title: "App Deployment Commits by User", kind: kindTable, desc: "Commits each user deployed.",
-				queries: []query{logsQ("A", vlogsStats,
-					deploy+` | stats by ("user.email") count_uniq("heroku.release.commit") as commits, uniq_values("heroku.release.commit") as commit_ids | sort by (commits desc, "user.email")`,
-					lokiApp+` | event_name="heroku.api.deploy" | line_format "{{.user_email}} {{.heroku_release_commit}}" (a logs panel; Loki has no distinct-values aggregation)`)}},
+			{title: "App Deployment Commits by User", kind: kindTable, desc: "How many commits each user deployed, and which (newest first).",
+				queries: []query{
+					logsQ("A", vlogsStats, deploy+` | stats by ("user.email") count_uniq("heroku.release.commit") as commits | sort by (commits desc, "user.email")`,
+						`count by (user_email) (sum by (user_email, heroku_release_commit) (count_over_time(`+lokiApp+` | event_name="heroku.api.deploy" [$__range])))`),
+					logsQ("B", vlogsRaw, deploy+` | fields _time, "user.email", "heroku.release.commit" | sort by (_time desc)`,
+						lokiApp+` | event_name="heroku.api.deploy" | line_format "{{.user_email}} {{.heroku_release_commit}}"`),
+				}},
 		},
 	}
 }

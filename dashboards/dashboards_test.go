@@ -222,7 +222,7 @@ func TestExactCountForm(t *testing.T) {
 	for _, tc := range []struct{ name, got, want string }{
 		{"no grouping", exact("x", "", "$__range"), "sum(last_over_time(x[$__range]) - (x offset $__range or last_over_time(x[$__range]) * 0))"},
 		{"grouped", exact("x", "a", "5m"), "sum by (a) (last_over_time(x[5m]) - (x offset 5m or last_over_time(x[5m]) * 0))"},
-		{"quantile keeps le", quantile("0.5", "b", "a", "1m"), "histogram_quantile(0.5, sum by (le, a) (last_over_time(b[1m]) - (b offset 1m or last_over_time(b[1m]) * 0)))"},
+		{"quantile keeps le", quantile("0.5", "b", "a", "1m"), "histogram_quantile(0.5, sum by (le, a) (last_over_time(b[1m]) - (b offset 1m or last_over_time(b[1m]) * 0))) >= 0"},
 		{"latest", latest("max", "g", "", "1m"), "max(last_over_time(g[1m]))"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

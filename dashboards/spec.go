@@ -97,12 +97,14 @@ func ratio(num, den, by, r string) string {
 }
 
 // quantile of a cumulative histogram over r (by keeps groups besides le).
+// With no observation in r histogram_quantile gives NaN; ">= 0" drops it,
+// so the panel shows no value instead.
 func quantile(q, bucket, by, r string) string {
 	le := "le"
 	if by != "" {
 		le = "le, " + by
 	}
-	return fmt.Sprintf("histogram_quantile(%s, %s)", q, exact(bucket, le, r))
+	return fmt.Sprintf("histogram_quantile(%s, %s) >= 0", q, exact(bucket, le, r))
 }
 
 // latest is the newest value of a gauge in the window r, per group.

@@ -7,7 +7,6 @@ import (
 	"math"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 const mib = 1 << 20
@@ -154,7 +153,7 @@ func expectations(led *ledger, bounds map[string]bucketBounds) map[string]check 
 		load15[s.dyno] = s.load[2]
 		memTotal[s.dyno] = float64(s.memMB["total"]) * mib
 	}
-	c[ov+"Dyno Load Average (15 min)/A"] = check{labels: []string{"heroku_dyno_name"}, want: load15, mode: "last"}
+	c[ov+"Dyno Load Average (15 min)/A"] = check{labels: []string{"heroku_dyno_name"}, want: load15, mode: "last", tol: 1e-9}
 	c[ov+"Dyno Memory (MB)/A"] = check{labels: []string{"heroku_dyno_name"}, want: memTotal, mode: "last"}
 	by(ov+"Status Code Count by Dyno/A", []string{"heroku_dyno_name", "http_response_status_code"}, statusByDyno)
 	trendBy(ov+"MBs Transferred by Dyno Over Time/A", []string{"heroku_dyno_name"}, bytesByDyno)
@@ -263,7 +262,8 @@ func expectations(led *ledger, bounds map[string]bucketBounds) map[string]check 
 	for u, cs := range commits {
 		commitCount["commits|"+u] = float64(len(cs))
 	}
-	c[ap+"App Deployment Commits by User/A"] = check{labels: []string{"__name__", "user.email"}, want: commitCount, fn: commitIDs(commits)}
+	by(ap+"App Deployment Commits by User/A", []string{"__name__", "user.email"}, commitCount)
+	c[ap+"App Deployment Commits by User/B"] = check{fn: deployRows(led.deploys)}
 
 	// Memory and CPU.
 	for _, g := range []struct{ title, key string }{
@@ -460,24 +460,25 @@ func pathLatency(byPath map[string][]float64) func([]series, []map[string]string
 	}
 }
 
-// commitIDs checks the commit list of each user (uniq_values, a JSON array
-// VictoriaLogs returns as a label of the commits series or as its own
-// series label).
-func commitIDs(commits map[string]map[string]bool) func([]series, []map[string]string) error {
-	return func(res []series, _ []map[string]string) error {
-		for _, s := range res {
-			ids, ok := s.labels["commit_ids"]
-			if !ok {
-				continue
-			}
-			for c := range commits[s.labels["user.email"]] {
-				if !strings.Contains(ids, c) {
-					return fmt.Errorf("%s: commit %s missing from %s", s.labels["user.email"], c, ids)
-				}
-			}
-			return nil
+// deployRows checks the commit rows: one per deploy, with its user and
+// commit.
+func deployRows(want []struct{ user, commit string }) func([]series, []map[string]string) error {
+	return func(_ []series, rows []map[string]string) error {
+		left := map[[2]string]int{}
+		for _, d := range want {
+			left[[2]string{d.user, d.commit}]++
 		}
-		return fmt.Errorf("no commit_ids in %v", res)
+		for _, r := range rows {
+			k := [2]string{r["user.email"], r["heroku.release.commit"]}
+			if left[k] == 0 {
+				return fmt.Errorf("unexpected row %v", r)
+			}
+			left[k]--
+		}
+		if len(rows) != len(want) {
+			return fmt.Errorf("%d rows, want %d", len(rows), len(want))
+		}
+		return nil
 	}
 }
 

@@ -56,7 +56,7 @@ type ledger struct {
 	formation  map[string]int
 	runtime    []*runtimeSample
 	dropped    int
-	measure    []float64 // seconds
+	measure    []float64         // seconds
 	appErrors  map[[2]string]int // message, procid of app-channel error lines
 	phrases    map[string]int    // app lines containing a phrase
 	first      time.Time
@@ -353,7 +353,8 @@ func buildMix(start time.Time) *mix {
 	for i, d := range []string{"web.1", "web.2", "web.3", "worker.1"} {
 		s := &runtimeSample{
 			dyno: d, dynoID: fmt.Sprintf("heroku.2808254.%08x-cf3d-411b-b453-d2943a50b456", i+1),
-			load:  [3]float64{0.25 * float64(i+1), 0.5 + 0.125*float64(i), 0.75 + 0.0625*float64(i)},
+			// Hundredths, as the line writes them.
+			load:  [3]float64{float64(25*(i+1)) / 100, float64(50+13*i) / 100, float64(75+6*i) / 100},
 			memMB: map[string]int{"total": 200 + 30*i, "rss": 180 + 30*i, "cache": 5 + i, "swap": 2 * i, "quota": 512},
 			pgin:  [2]int{100000 * (i + 1), 100000*(i+1) + 321*(i+1)},
 			pgout: [2]int{90000 * (i + 1), 90000*(i+1) + 123*(i+1)},
