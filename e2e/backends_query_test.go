@@ -91,15 +91,20 @@ func unix(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
 type window struct {
 	start, end time.Time
 	step       time.Duration
+	dyno       string // the $dyno variable; "" = All
 }
 
 // fill replaces the dashboard variables the way Grafana does for the test
 // app with "All" dyno types and dynos.
 func (w window) fill(expr string) string {
 	rng := strconv.FormatInt(int64(w.end.Sub(w.start)/time.Second), 10) + "s"
+	dyno := w.dyno
+	if dyno == "" {
+		dyno = ".*"
+	}
 	return strings.NewReplacer(
 		"$__range", rng, "$__interval", strconv.FormatInt(int64(w.step/time.Second), 10)+"s",
-		"$app", mixApp, "$dyno_type", ".*", "$dyno", ".*",
+		"$app", mixApp, "$dyno_type", ".*", "$dyno", dyno,
 	).Replace(expr)
 }
 

@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -107,6 +108,25 @@ func TestDashboardsOnRealBackends(t *testing.T) {
 			runCheck(t, prom, vlogs, full, tg, checks[tg.key], false)
 		}
 		extraChecks(t, prom, vlogs, full, led, lines)
+	})
+
+	// The $dyno variable narrows every panel that has it to that dyno.
+	t.Run("one dyno", func(t *testing.T) {
+		one := full
+		one.dyno = "web.1"
+		n := 0
+		for _, tg := range targets {
+			c := checks[tg.key]
+			if !strings.Contains(tg.expr, `heroku_dyno_name=~"$dyno"`) || c.want == nil {
+				continue
+			}
+			c.want = onlyDyno(tg.key, c, "web.1", web1)
+			runCheck(t, prom, vlogs, one, tg, c, false)
+			n++
+		}
+		if n < 20 {
+			t.Errorf("only %d queries have a $dyno filter", n)
+		}
 	})
 
 	// A range that starts a step after the last event and holds at least
@@ -289,4 +309,26 @@ func waitForLogs(t *testing.T, vlogs string, since time.Time, n int) {
 		}
 		return res[0].points[0][1] == float64(n), fmt.Sprintf("%v records", res[0].points[0][1])
 	})
+}
+
+// onlyDyno narrows a check's expected values to one dyno: the groups of
+// that dyno, or, for a value over all dynos (the CPU board's overall load
+// averages), that dyno's own value.
+func onlyDyno(key string, c check, dyno string, s *runtimeSample) map[string]float64 {
+	idx := slices.Index(c.labels, "heroku_dyno_name")
+	if idx < 0 {
+		for i, w := range []string{"1m", "5m", "15m"} {
+			if strings.Contains(key, "Load Average "+w+":") {
+				return one(s.load[i])
+			}
+		}
+		panic("no per-dyno value for " + key)
+	}
+	out := map[string]float64{}
+	for k, v := range c.want {
+		if strings.Split(k, "|")[idx] == dyno {
+			out[k] = v
+		}
+	}
+	return out
 }
