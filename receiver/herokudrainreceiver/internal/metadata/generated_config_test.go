@@ -126,6 +126,186 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []HerokuLogplexMessagesDroppedMetricAttributeKey{HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode},
 					},
+					HerokuPostgresConnectionCount: HerokuPostgresConnectionCountMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresConnectionCountMetricAttributeKey{HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresConnectionLimit: HerokuPostgresConnectionLimitMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresConnectionLimitMetricAttributeKey{HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresConnectionUtilization: HerokuPostgresConnectionUtilizationMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresConnectionUtilizationMetricAttributeKey{HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresConnectionWaiting: HerokuPostgresConnectionWaitingMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresConnectionWaitingMetricAttributeKey{HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDbLimit: HerokuPostgresDbLimitMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDbLimitMetricAttributeKey{HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDbSize: HerokuPostgresDbSizeMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDbSizeMetricAttributeKey{HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDbUtilization: HerokuPostgresDbUtilizationMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDbUtilizationMetricAttributeKey{HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDiskIops: HerokuPostgresDiskIopsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDiskIopsMetricAttributeKey{HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonName, HerokuPostgresDiskIopsMetricAttributeKeyDiskIoDirection},
+					},
+					HerokuPostgresDiskIopsLimit: HerokuPostgresDiskIopsLimitMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDiskIopsLimitMetricAttributeKey{HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDiskIopsUtilization: HerokuPostgresDiskIopsUtilizationMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDiskIopsUtilizationMetricAttributeKey{HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresIndexCacheHitRatio: HerokuPostgresIndexCacheHitRatioMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresIndexCacheHitRatioMetricAttributeKey{HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresLoadAverage15m: HerokuPostgresLoadAverage15mMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresLoadAverage15mMetricAttributeKey{HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresLoadAverage1m: HerokuPostgresLoadAverage1mMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresLoadAverage1mMetricAttributeKey{HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresLoadAverage5m: HerokuPostgresLoadAverage5mMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresLoadAverage5mMetricAttributeKey{HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryCached: HerokuPostgresMemoryCachedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryCachedMetricAttributeKey{HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryFree: HerokuPostgresMemoryFreeMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryFreeMetricAttributeKey{HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryTotal: HerokuPostgresMemoryTotalMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryTotalMetricAttributeKey{HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryUsed: HerokuPostgresMemoryUsedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryUsedMetricAttributeKey{HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryUtilization: HerokuPostgresMemoryUtilizationMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryUtilizationMetricAttributeKey{HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTableCount: HerokuPostgresTableCountMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresTableCountMetricAttributeKey{HerokuPostgresTableCountMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTableCountMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTableCacheHitRatio: HerokuPostgresTableCacheHitRatioMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresTableCacheHitRatioMetricAttributeKey{HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTmpDiskAvailable: HerokuPostgresTmpDiskAvailableMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresTmpDiskAvailableMetricAttributeKey{HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTmpDiskUsed: HerokuPostgresTmpDiskUsedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresTmpDiskUsedMetricAttributeKey{HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTransactionID: HerokuPostgresTransactionIDMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuPostgresTransactionIDMetricAttributeKey{HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresWalUtilization: HerokuPostgresWalUtilizationMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresWalUtilizationMetricAttributeKey{HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisConnectionCount: HerokuRedisConnectionCountMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisConnectionCountMetricAttributeKey{HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonAttachment, HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisDiskIops: HerokuRedisDiskIopsMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisDiskIopsMetricAttributeKey{HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonAttachment, HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonName, HerokuRedisDiskIopsMetricAttributeKeyDiskIoDirection},
+					},
+					HerokuRedisKeysEvicted: HerokuRedisKeysEvictedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisKeysEvictedMetricAttributeKey{HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisKeyspaceHitRatio: HerokuRedisKeyspaceHitRatioMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisKeyspaceHitRatioMetricAttributeKey{HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisLoadAverage15m: HerokuRedisLoadAverage15mMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisLoadAverage15mMetricAttributeKey{HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisLoadAverage1m: HerokuRedisLoadAverage1mMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisLoadAverage1mMetricAttributeKey{HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisLoadAverage5m: HerokuRedisLoadAverage5mMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisLoadAverage5mMetricAttributeKey{HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisMemoryCached: HerokuRedisMemoryCachedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisMemoryCachedMetricAttributeKey{HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisMemoryFree: HerokuRedisMemoryFreeMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisMemoryFreeMetricAttributeKey{HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisMemoryTotal: HerokuRedisMemoryTotalMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisMemoryTotalMetricAttributeKey{HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisMemoryUsed: HerokuRedisMemoryUsedMetricConfig{
+						Enabled:             true,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisMemoryUsedMetricAttributeKey{HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonName},
+					},
 					HerokuReleases: HerokuReleasesMetricConfig{
 						Enabled:             true,
 						AggregationStrategy: AggregationStrategySum,
@@ -254,6 +434,186 @@ func TestMetricsBuilderConfig(t *testing.T) {
 						AggregationStrategy: AggregationStrategySum,
 						EnabledAttributes:   []HerokuLogplexMessagesDroppedMetricAttributeKey{HerokuLogplexMessagesDroppedMetricAttributeKeyHerokuErrorCode},
 					},
+					HerokuPostgresConnectionCount: HerokuPostgresConnectionCountMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresConnectionCountMetricAttributeKey{HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresConnectionLimit: HerokuPostgresConnectionLimitMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresConnectionLimitMetricAttributeKey{HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresConnectionUtilization: HerokuPostgresConnectionUtilizationMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresConnectionUtilizationMetricAttributeKey{HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresConnectionWaiting: HerokuPostgresConnectionWaitingMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresConnectionWaitingMetricAttributeKey{HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDbLimit: HerokuPostgresDbLimitMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDbLimitMetricAttributeKey{HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDbSize: HerokuPostgresDbSizeMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDbSizeMetricAttributeKey{HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDbUtilization: HerokuPostgresDbUtilizationMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDbUtilizationMetricAttributeKey{HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDiskIops: HerokuPostgresDiskIopsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDiskIopsMetricAttributeKey{HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonName, HerokuPostgresDiskIopsMetricAttributeKeyDiskIoDirection},
+					},
+					HerokuPostgresDiskIopsLimit: HerokuPostgresDiskIopsLimitMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDiskIopsLimitMetricAttributeKey{HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresDiskIopsUtilization: HerokuPostgresDiskIopsUtilizationMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresDiskIopsUtilizationMetricAttributeKey{HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresIndexCacheHitRatio: HerokuPostgresIndexCacheHitRatioMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresIndexCacheHitRatioMetricAttributeKey{HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresLoadAverage15m: HerokuPostgresLoadAverage15mMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresLoadAverage15mMetricAttributeKey{HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresLoadAverage1m: HerokuPostgresLoadAverage1mMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresLoadAverage1mMetricAttributeKey{HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresLoadAverage5m: HerokuPostgresLoadAverage5mMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresLoadAverage5mMetricAttributeKey{HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryCached: HerokuPostgresMemoryCachedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryCachedMetricAttributeKey{HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryFree: HerokuPostgresMemoryFreeMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryFreeMetricAttributeKey{HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryTotal: HerokuPostgresMemoryTotalMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryTotalMetricAttributeKey{HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryUsed: HerokuPostgresMemoryUsedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryUsedMetricAttributeKey{HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresMemoryUtilization: HerokuPostgresMemoryUtilizationMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresMemoryUtilizationMetricAttributeKey{HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTableCount: HerokuPostgresTableCountMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresTableCountMetricAttributeKey{HerokuPostgresTableCountMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTableCountMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTableCacheHitRatio: HerokuPostgresTableCacheHitRatioMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresTableCacheHitRatioMetricAttributeKey{HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTmpDiskAvailable: HerokuPostgresTmpDiskAvailableMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresTmpDiskAvailableMetricAttributeKey{HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTmpDiskUsed: HerokuPostgresTmpDiskUsedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresTmpDiskUsedMetricAttributeKey{HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresTransactionID: HerokuPostgresTransactionIDMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategySum,
+						EnabledAttributes:   []HerokuPostgresTransactionIDMetricAttributeKey{HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuPostgresWalUtilization: HerokuPostgresWalUtilizationMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuPostgresWalUtilizationMetricAttributeKey{HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonAttachment, HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisConnectionCount: HerokuRedisConnectionCountMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisConnectionCountMetricAttributeKey{HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonAttachment, HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisDiskIops: HerokuRedisDiskIopsMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisDiskIopsMetricAttributeKey{HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonAttachment, HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonName, HerokuRedisDiskIopsMetricAttributeKeyDiskIoDirection},
+					},
+					HerokuRedisKeysEvicted: HerokuRedisKeysEvictedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisKeysEvictedMetricAttributeKey{HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisKeyspaceHitRatio: HerokuRedisKeyspaceHitRatioMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisKeyspaceHitRatioMetricAttributeKey{HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonAttachment, HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisLoadAverage15m: HerokuRedisLoadAverage15mMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisLoadAverage15mMetricAttributeKey{HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisLoadAverage1m: HerokuRedisLoadAverage1mMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisLoadAverage1mMetricAttributeKey{HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisLoadAverage5m: HerokuRedisLoadAverage5mMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisLoadAverage5mMetricAttributeKey{HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonAttachment, HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisMemoryCached: HerokuRedisMemoryCachedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisMemoryCachedMetricAttributeKey{HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisMemoryFree: HerokuRedisMemoryFreeMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisMemoryFreeMetricAttributeKey{HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisMemoryTotal: HerokuRedisMemoryTotalMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisMemoryTotalMetricAttributeKey{HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonName},
+					},
+					HerokuRedisMemoryUsed: HerokuRedisMemoryUsedMetricConfig{
+						Enabled:             false,
+						AggregationStrategy: AggregationStrategyAvg,
+						EnabledAttributes:   []HerokuRedisMemoryUsedMetricAttributeKey{HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonAttachment, HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonName},
+					},
 					HerokuReleases: HerokuReleasesMetricConfig{
 						Enabled:             false,
 						AggregationStrategy: AggregationStrategySum,
@@ -282,7 +642,7 @@ func TestMetricsBuilderConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := loadMetricsBuilderConfig(t, tt.name)
-			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(HerokuBuildsMetricConfig{}, HerokuDeploysMetricConfig{}, HerokuDynoExitsMetricConfig{}, HerokuDynoFormationMetricConfig{}, HerokuDynoLoadAverage15mMetricConfig{}, HerokuDynoLoadAverage1mMetricConfig{}, HerokuDynoLoadAverage5mMetricConfig{}, HerokuDynoMemoryCacheMetricConfig{}, HerokuDynoMemoryPgpginMetricConfig{}, HerokuDynoMemoryPgpgoutMetricConfig{}, HerokuDynoMemoryQuotaMetricConfig{}, HerokuDynoMemoryRssMetricConfig{}, HerokuDynoMemorySwapMetricConfig{}, HerokuDynoMemoryTotalMetricConfig{}, HerokuDynoRestartsMetricConfig{}, HerokuDynoStateChangesMetricConfig{}, HerokuDynosReportingMetricConfig{}, HerokuErrorsMetricConfig{}, HerokuLogRecordsMetricConfig{}, HerokuLogplexMessagesDroppedMetricConfig{}, HerokuReleasesMetricConfig{}, HerokuRouterRequestsMetricConfig{}, HerokuScaleOperationsMetricConfig{}, ResourceAttributeConfig{}))
+			diff := cmp.Diff(tt.want, cfg, cmpopts.IgnoreUnexported(HerokuBuildsMetricConfig{}, HerokuDeploysMetricConfig{}, HerokuDynoExitsMetricConfig{}, HerokuDynoFormationMetricConfig{}, HerokuDynoLoadAverage15mMetricConfig{}, HerokuDynoLoadAverage1mMetricConfig{}, HerokuDynoLoadAverage5mMetricConfig{}, HerokuDynoMemoryCacheMetricConfig{}, HerokuDynoMemoryPgpginMetricConfig{}, HerokuDynoMemoryPgpgoutMetricConfig{}, HerokuDynoMemoryQuotaMetricConfig{}, HerokuDynoMemoryRssMetricConfig{}, HerokuDynoMemorySwapMetricConfig{}, HerokuDynoMemoryTotalMetricConfig{}, HerokuDynoRestartsMetricConfig{}, HerokuDynoStateChangesMetricConfig{}, HerokuDynosReportingMetricConfig{}, HerokuErrorsMetricConfig{}, HerokuLogRecordsMetricConfig{}, HerokuLogplexMessagesDroppedMetricConfig{}, HerokuPostgresConnectionCountMetricConfig{}, HerokuPostgresConnectionLimitMetricConfig{}, HerokuPostgresConnectionUtilizationMetricConfig{}, HerokuPostgresConnectionWaitingMetricConfig{}, HerokuPostgresDbLimitMetricConfig{}, HerokuPostgresDbSizeMetricConfig{}, HerokuPostgresDbUtilizationMetricConfig{}, HerokuPostgresDiskIopsMetricConfig{}, HerokuPostgresDiskIopsLimitMetricConfig{}, HerokuPostgresDiskIopsUtilizationMetricConfig{}, HerokuPostgresIndexCacheHitRatioMetricConfig{}, HerokuPostgresLoadAverage15mMetricConfig{}, HerokuPostgresLoadAverage1mMetricConfig{}, HerokuPostgresLoadAverage5mMetricConfig{}, HerokuPostgresMemoryCachedMetricConfig{}, HerokuPostgresMemoryFreeMetricConfig{}, HerokuPostgresMemoryTotalMetricConfig{}, HerokuPostgresMemoryUsedMetricConfig{}, HerokuPostgresMemoryUtilizationMetricConfig{}, HerokuPostgresTableCountMetricConfig{}, HerokuPostgresTableCacheHitRatioMetricConfig{}, HerokuPostgresTmpDiskAvailableMetricConfig{}, HerokuPostgresTmpDiskUsedMetricConfig{}, HerokuPostgresTransactionIDMetricConfig{}, HerokuPostgresWalUtilizationMetricConfig{}, HerokuRedisConnectionCountMetricConfig{}, HerokuRedisDiskIopsMetricConfig{}, HerokuRedisKeysEvictedMetricConfig{}, HerokuRedisKeyspaceHitRatioMetricConfig{}, HerokuRedisLoadAverage15mMetricConfig{}, HerokuRedisLoadAverage1mMetricConfig{}, HerokuRedisLoadAverage5mMetricConfig{}, HerokuRedisMemoryCachedMetricConfig{}, HerokuRedisMemoryFreeMetricConfig{}, HerokuRedisMemoryTotalMetricConfig{}, HerokuRedisMemoryUsedMetricConfig{}, HerokuReleasesMetricConfig{}, HerokuRouterRequestsMetricConfig{}, HerokuScaleOperationsMetricConfig{}, ResourceAttributeConfig{}))
 			require.Emptyf(t, diff, "Config mismatch (-expected +actual):\n%s", diff)
 		})
 	}
@@ -523,6 +883,438 @@ func TestHerokuLogplexMessagesDroppedMetricsConfig_Validate(t *testing.T) {
 	require.ErrorContains(t, cfg.Validate(), "metric heroku.logplex.messages.dropped doesn't have an attribute invalid, valid attributes: [heroku.error.code]")
 
 	cfg = DefaultMetricsConfig().HerokuLogplexMessagesDropped
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresConnectionCountMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresConnectionCount
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresConnectionCountMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.connection.count doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresConnectionCount
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresConnectionLimitMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresConnectionLimit
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresConnectionLimitMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.connection.limit doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresConnectionLimit
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresConnectionUtilizationMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresConnectionUtilization
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresConnectionUtilizationMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.connection.utilization doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresConnectionUtilization
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresConnectionWaitingMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresConnectionWaiting
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresConnectionWaitingMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.connection.waiting doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresConnectionWaiting
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresDbLimitMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresDbLimit
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresDbLimitMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.db.limit doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresDbLimit
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresDbSizeMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresDbSize
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresDbSizeMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.db.size doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresDbSize
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresDbUtilizationMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresDbUtilization
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresDbUtilizationMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.db.utilization doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresDbUtilization
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresDiskIopsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresDiskIops
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresDiskIopsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.disk.iops doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name, disk.io.direction]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresDiskIops
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresDiskIopsLimitMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresDiskIopsLimit
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresDiskIopsLimitMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.disk.iops_limit doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresDiskIopsLimit
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresDiskIopsUtilizationMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresDiskIopsUtilization
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresDiskIopsUtilizationMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.disk.iops_utilization doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresDiskIopsUtilization
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresIndexCacheHitRatioMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresIndexCacheHitRatio
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresIndexCacheHitRatioMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.index_cache.hit_ratio doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresIndexCacheHitRatio
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresLoadAverage15mMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresLoadAverage15m
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresLoadAverage15mMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.load_average.15m doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresLoadAverage15m
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresLoadAverage1mMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresLoadAverage1m
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresLoadAverage1mMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.load_average.1m doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresLoadAverage1m
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresLoadAverage5mMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresLoadAverage5m
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresLoadAverage5mMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.load_average.5m doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresLoadAverage5m
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresMemoryCachedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresMemoryCached
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresMemoryCachedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.memory.cached doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresMemoryCached
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresMemoryFreeMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresMemoryFree
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresMemoryFreeMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.memory.free doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresMemoryFree
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresMemoryTotalMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresMemoryTotal
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresMemoryTotalMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.memory.total doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresMemoryTotal
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresMemoryUsedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresMemoryUsed
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresMemoryUsedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.memory.used doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresMemoryUsed
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresMemoryUtilizationMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresMemoryUtilization
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresMemoryUtilizationMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.memory.utilization doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresMemoryUtilization
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresTableCountMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresTableCount
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresTableCountMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.table.count doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresTableCount
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresTableCacheHitRatioMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresTableCacheHitRatio
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresTableCacheHitRatioMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.table_cache.hit_ratio doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresTableCacheHitRatio
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresTmpDiskAvailableMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresTmpDiskAvailable
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresTmpDiskAvailableMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.tmp_disk.available doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresTmpDiskAvailable
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresTmpDiskUsedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresTmpDiskUsed
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresTmpDiskUsedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.tmp_disk.used doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresTmpDiskUsed
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresTransactionIDMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresTransactionID
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresTransactionIDMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.transaction.id doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresTransactionID
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuPostgresWalUtilizationMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuPostgresWalUtilization
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuPostgresWalUtilizationMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.postgres.wal.utilization doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuPostgresWalUtilization
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisConnectionCountMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisConnectionCount
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisConnectionCountMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.connection.count doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisConnectionCount
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisDiskIopsMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisDiskIops
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisDiskIopsMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.disk.iops doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name, disk.io.direction]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisDiskIops
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisKeysEvictedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisKeysEvicted
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisKeysEvictedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.keys.evicted doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisKeysEvicted
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisKeyspaceHitRatioMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisKeyspaceHitRatio
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisKeyspaceHitRatioMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.keyspace.hit_ratio doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisKeyspaceHitRatio
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisLoadAverage15mMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisLoadAverage15m
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisLoadAverage15mMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.load_average.15m doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisLoadAverage15m
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisLoadAverage1mMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisLoadAverage1m
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisLoadAverage1mMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.load_average.1m doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisLoadAverage1m
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisLoadAverage5mMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisLoadAverage5m
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisLoadAverage5mMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.load_average.5m doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisLoadAverage5m
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisMemoryCachedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisMemoryCached
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisMemoryCachedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.memory.cached doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisMemoryCached
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisMemoryFreeMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisMemoryFree
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisMemoryFreeMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.memory.free doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisMemoryFree
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisMemoryTotalMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisMemoryTotal
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisMemoryTotalMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.memory.total doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisMemoryTotal
+	cfg.AggregationStrategy = "invalid"
+	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
+}
+
+func TestHerokuRedisMemoryUsedMetricsConfig_Validate(t *testing.T) {
+	cfg := DefaultMetricsConfig().HerokuRedisMemoryUsed
+	require.NoError(t, cfg.Validate())
+
+	cfg.EnabledAttributes = []HerokuRedisMemoryUsedMetricAttributeKey{"invalid"}
+	require.ErrorContains(t, cfg.Validate(), "metric heroku.redis.memory.used doesn't have an attribute invalid, valid attributes: [heroku.addon.attachment, heroku.addon.name]")
+
+	cfg = DefaultMetricsConfig().HerokuRedisMemoryUsed
 	cfg.AggregationStrategy = "invalid"
 	require.ErrorContains(t, cfg.Validate(), "invalid aggregation strategy")
 }

@@ -274,6 +274,150 @@ var MetricsInfo = metricsInfo{
 		Name:       "heroku.logplex.messages.dropped",
 		Attributes: []string{"heroku.error.code"},
 	},
+	HerokuPostgresConnectionCount: metricInfo{
+		Name:       "heroku.postgres.connection.count",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresConnectionLimit: metricInfo{
+		Name:       "heroku.postgres.connection.limit",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresConnectionUtilization: metricInfo{
+		Name:       "heroku.postgres.connection.utilization",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresConnectionWaiting: metricInfo{
+		Name:       "heroku.postgres.connection.waiting",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresDbLimit: metricInfo{
+		Name:       "heroku.postgres.db.limit",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresDbSize: metricInfo{
+		Name:       "heroku.postgres.db.size",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresDbUtilization: metricInfo{
+		Name:       "heroku.postgres.db.utilization",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresDiskIops: metricInfo{
+		Name:       "heroku.postgres.disk.iops",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name", "disk.io.direction"},
+	},
+	HerokuPostgresDiskIopsLimit: metricInfo{
+		Name:       "heroku.postgres.disk.iops_limit",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresDiskIopsUtilization: metricInfo{
+		Name:       "heroku.postgres.disk.iops_utilization",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresIndexCacheHitRatio: metricInfo{
+		Name:       "heroku.postgres.index_cache.hit_ratio",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresLoadAverage15m: metricInfo{
+		Name:       "heroku.postgres.load_average.15m",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresLoadAverage1m: metricInfo{
+		Name:       "heroku.postgres.load_average.1m",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresLoadAverage5m: metricInfo{
+		Name:       "heroku.postgres.load_average.5m",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresMemoryCached: metricInfo{
+		Name:       "heroku.postgres.memory.cached",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresMemoryFree: metricInfo{
+		Name:       "heroku.postgres.memory.free",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresMemoryTotal: metricInfo{
+		Name:       "heroku.postgres.memory.total",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresMemoryUsed: metricInfo{
+		Name:       "heroku.postgres.memory.used",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresMemoryUtilization: metricInfo{
+		Name:       "heroku.postgres.memory.utilization",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresTableCount: metricInfo{
+		Name:       "heroku.postgres.table.count",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresTableCacheHitRatio: metricInfo{
+		Name:       "heroku.postgres.table_cache.hit_ratio",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresTmpDiskAvailable: metricInfo{
+		Name:       "heroku.postgres.tmp_disk.available",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresTmpDiskUsed: metricInfo{
+		Name:       "heroku.postgres.tmp_disk.used",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresTransactionID: metricInfo{
+		Name:       "heroku.postgres.transaction.id",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuPostgresWalUtilization: metricInfo{
+		Name:       "heroku.postgres.wal.utilization",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisConnectionCount: metricInfo{
+		Name:       "heroku.redis.connection.count",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisDiskIops: metricInfo{
+		Name:       "heroku.redis.disk.iops",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name", "disk.io.direction"},
+	},
+	HerokuRedisKeysEvicted: metricInfo{
+		Name:       "heroku.redis.keys.evicted",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisKeyspaceHitRatio: metricInfo{
+		Name:       "heroku.redis.keyspace.hit_ratio",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisLoadAverage15m: metricInfo{
+		Name:       "heroku.redis.load_average.15m",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisLoadAverage1m: metricInfo{
+		Name:       "heroku.redis.load_average.1m",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisLoadAverage5m: metricInfo{
+		Name:       "heroku.redis.load_average.5m",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisMemoryCached: metricInfo{
+		Name:       "heroku.redis.memory.cached",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisMemoryFree: metricInfo{
+		Name:       "heroku.redis.memory.free",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisMemoryTotal: metricInfo{
+		Name:       "heroku.redis.memory.total",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
+	HerokuRedisMemoryUsed: metricInfo{
+		Name:       "heroku.redis.memory.used",
+		Attributes: []string{"heroku.addon.attachment", "heroku.addon.name"},
+	},
 	HerokuReleases: metricInfo{
 		Name:       "heroku.releases",
 		Attributes: []string{"user.email"},
@@ -289,29 +433,65 @@ var MetricsInfo = metricsInfo{
 }
 
 type metricsInfo struct {
-	HerokuBuilds                 metricInfo
-	HerokuDeploys                metricInfo
-	HerokuDynoExits              metricInfo
-	HerokuDynoFormation          metricInfo
-	HerokuDynoLoadAverage15m     metricInfo
-	HerokuDynoLoadAverage1m      metricInfo
-	HerokuDynoLoadAverage5m      metricInfo
-	HerokuDynoMemoryCache        metricInfo
-	HerokuDynoMemoryPgpgin       metricInfo
-	HerokuDynoMemoryPgpgout      metricInfo
-	HerokuDynoMemoryQuota        metricInfo
-	HerokuDynoMemoryRss          metricInfo
-	HerokuDynoMemorySwap         metricInfo
-	HerokuDynoMemoryTotal        metricInfo
-	HerokuDynoRestarts           metricInfo
-	HerokuDynoStateChanges       metricInfo
-	HerokuDynosReporting         metricInfo
-	HerokuErrors                 metricInfo
-	HerokuLogRecords             metricInfo
-	HerokuLogplexMessagesDropped metricInfo
-	HerokuReleases               metricInfo
-	HerokuRouterRequests         metricInfo
-	HerokuScaleOperations        metricInfo
+	HerokuBuilds                        metricInfo
+	HerokuDeploys                       metricInfo
+	HerokuDynoExits                     metricInfo
+	HerokuDynoFormation                 metricInfo
+	HerokuDynoLoadAverage15m            metricInfo
+	HerokuDynoLoadAverage1m             metricInfo
+	HerokuDynoLoadAverage5m             metricInfo
+	HerokuDynoMemoryCache               metricInfo
+	HerokuDynoMemoryPgpgin              metricInfo
+	HerokuDynoMemoryPgpgout             metricInfo
+	HerokuDynoMemoryQuota               metricInfo
+	HerokuDynoMemoryRss                 metricInfo
+	HerokuDynoMemorySwap                metricInfo
+	HerokuDynoMemoryTotal               metricInfo
+	HerokuDynoRestarts                  metricInfo
+	HerokuDynoStateChanges              metricInfo
+	HerokuDynosReporting                metricInfo
+	HerokuErrors                        metricInfo
+	HerokuLogRecords                    metricInfo
+	HerokuLogplexMessagesDropped        metricInfo
+	HerokuPostgresConnectionCount       metricInfo
+	HerokuPostgresConnectionLimit       metricInfo
+	HerokuPostgresConnectionUtilization metricInfo
+	HerokuPostgresConnectionWaiting     metricInfo
+	HerokuPostgresDbLimit               metricInfo
+	HerokuPostgresDbSize                metricInfo
+	HerokuPostgresDbUtilization         metricInfo
+	HerokuPostgresDiskIops              metricInfo
+	HerokuPostgresDiskIopsLimit         metricInfo
+	HerokuPostgresDiskIopsUtilization   metricInfo
+	HerokuPostgresIndexCacheHitRatio    metricInfo
+	HerokuPostgresLoadAverage15m        metricInfo
+	HerokuPostgresLoadAverage1m         metricInfo
+	HerokuPostgresLoadAverage5m         metricInfo
+	HerokuPostgresMemoryCached          metricInfo
+	HerokuPostgresMemoryFree            metricInfo
+	HerokuPostgresMemoryTotal           metricInfo
+	HerokuPostgresMemoryUsed            metricInfo
+	HerokuPostgresMemoryUtilization     metricInfo
+	HerokuPostgresTableCount            metricInfo
+	HerokuPostgresTableCacheHitRatio    metricInfo
+	HerokuPostgresTmpDiskAvailable      metricInfo
+	HerokuPostgresTmpDiskUsed           metricInfo
+	HerokuPostgresTransactionID         metricInfo
+	HerokuPostgresWalUtilization        metricInfo
+	HerokuRedisConnectionCount          metricInfo
+	HerokuRedisDiskIops                 metricInfo
+	HerokuRedisKeysEvicted              metricInfo
+	HerokuRedisKeyspaceHitRatio         metricInfo
+	HerokuRedisLoadAverage15m           metricInfo
+	HerokuRedisLoadAverage1m            metricInfo
+	HerokuRedisLoadAverage5m            metricInfo
+	HerokuRedisMemoryCached             metricInfo
+	HerokuRedisMemoryFree               metricInfo
+	HerokuRedisMemoryTotal              metricInfo
+	HerokuRedisMemoryUsed               metricInfo
+	HerokuReleases                      metricInfo
+	HerokuRouterRequests                metricInfo
+	HerokuScaleOperations               metricInfo
 }
 
 type metricInfo struct {
@@ -2206,6 +2386,3326 @@ func newMetricHerokuLogplexMessagesDropped(cfg HerokuLogplexMessagesDroppedMetri
 	return m
 }
 
+type metricHerokuPostgresConnectionCount struct {
+	data          pmetric.Metric                            // data buffer for generated metric.
+	config        HerokuPostgresConnectionCountMetricConfig // metric config provided by user.
+	capacity      int                                       // max observed number of data points added to the metric.
+	aggDataPoints []float64                                 // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.connection.count metric with initial data.
+func (m *metricHerokuPostgresConnectionCount) init() {
+	m.data.SetName("heroku.postgres.connection.count")
+	m.data.SetDescription("Connections established to the database. From Heroku Postgres metric lines (`sample#active-connections`).")
+	m.data.SetUnit("{connection}")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresConnectionCount) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresConnectionCountMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresConnectionCount) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresConnectionCount) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresConnectionCount(cfg HerokuPostgresConnectionCountMetricConfig) metricHerokuPostgresConnectionCount {
+	m := metricHerokuPostgresConnectionCount{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresConnectionLimit struct {
+	data          pmetric.Metric                            // data buffer for generated metric.
+	config        HerokuPostgresConnectionLimitMetricConfig // metric config provided by user.
+	capacity      int                                       // max observed number of data points added to the metric.
+	aggDataPoints []float64                                 // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.connection.limit metric with initial data.
+func (m *metricHerokuPostgresConnectionLimit) init() {
+	m.data.SetName("heroku.postgres.connection.limit")
+	m.data.SetDescription("Connection limit of the plan. From Heroku Postgres metric lines (`sample#max-connections`).")
+	m.data.SetUnit("{connection}")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresConnectionLimit) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresConnectionLimitMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresConnectionLimit) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresConnectionLimit) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresConnectionLimit(cfg HerokuPostgresConnectionLimitMetricConfig) metricHerokuPostgresConnectionLimit {
+	m := metricHerokuPostgresConnectionLimit{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresConnectionUtilization struct {
+	data          pmetric.Metric                                  // data buffer for generated metric.
+	config        HerokuPostgresConnectionUtilizationMetricConfig // metric config provided by user.
+	capacity      int                                             // max observed number of data points added to the metric.
+	aggDataPoints []float64                                       // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.connection.utilization metric with initial data.
+func (m *metricHerokuPostgresConnectionUtilization) init() {
+	m.data.SetName("heroku.postgres.connection.utilization")
+	m.data.SetDescription("Active connections as a fraction (0–1) of the limit. From Heroku Postgres metric lines (`sample#connections-percentage-used`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresConnectionUtilization) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresConnectionUtilizationMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresConnectionUtilization) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresConnectionUtilization) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresConnectionUtilization(cfg HerokuPostgresConnectionUtilizationMetricConfig) metricHerokuPostgresConnectionUtilization {
+	m := metricHerokuPostgresConnectionUtilization{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresConnectionWaiting struct {
+	data          pmetric.Metric                              // data buffer for generated metric.
+	config        HerokuPostgresConnectionWaitingMetricConfig // metric config provided by user.
+	capacity      int                                         // max observed number of data points added to the metric.
+	aggDataPoints []float64                                   // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.connection.waiting metric with initial data.
+func (m *metricHerokuPostgresConnectionWaiting) init() {
+	m.data.SetName("heroku.postgres.connection.waiting")
+	m.data.SetDescription("Connections waiting on a lock. From Heroku Postgres metric lines (`sample#waiting-connections`).")
+	m.data.SetUnit("{connection}")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresConnectionWaiting) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresConnectionWaitingMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresConnectionWaiting) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresConnectionWaiting) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresConnectionWaiting(cfg HerokuPostgresConnectionWaitingMetricConfig) metricHerokuPostgresConnectionWaiting {
+	m := metricHerokuPostgresConnectionWaiting{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresDbLimit struct {
+	data          pmetric.Metric                    // data buffer for generated metric.
+	config        HerokuPostgresDbLimitMetricConfig // metric config provided by user.
+	capacity      int                               // max observed number of data points added to the metric.
+	aggDataPoints []float64                         // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.db.limit metric with initial data.
+func (m *metricHerokuPostgresDbLimit) init() {
+	m.data.SetName("heroku.postgres.db.limit")
+	m.data.SetDescription("Largest database size the plan allows. From Heroku Postgres metric lines (`sample#db-max-size`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresDbLimit) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDbLimitMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresDbLimit) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresDbLimit) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresDbLimit(cfg HerokuPostgresDbLimitMetricConfig) metricHerokuPostgresDbLimit {
+	m := metricHerokuPostgresDbLimit{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresDbSize struct {
+	data          pmetric.Metric                   // data buffer for generated metric.
+	config        HerokuPostgresDbSizeMetricConfig // metric config provided by user.
+	capacity      int                              // max observed number of data points added to the metric.
+	aggDataPoints []float64                        // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.db.size metric with initial data.
+func (m *metricHerokuPostgresDbSize) init() {
+	m.data.SetName("heroku.postgres.db.size")
+	m.data.SetDescription("Size of the database on disk. From Heroku Postgres metric lines (`sample#db_size`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresDbSize) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDbSizeMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresDbSize) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresDbSize) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresDbSize(cfg HerokuPostgresDbSizeMetricConfig) metricHerokuPostgresDbSize {
+	m := metricHerokuPostgresDbSize{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresDbUtilization struct {
+	data          pmetric.Metric                          // data buffer for generated metric.
+	config        HerokuPostgresDbUtilizationMetricConfig // metric config provided by user.
+	capacity      int                                     // max observed number of data points added to the metric.
+	aggDataPoints []float64                               // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.db.utilization metric with initial data.
+func (m *metricHerokuPostgresDbUtilization) init() {
+	m.data.SetName("heroku.postgres.db.utilization")
+	m.data.SetDescription("Database size as a fraction (0–1) of the plan's limit. From Heroku Postgres metric lines (`sample#db-size-percentage-used`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresDbUtilization) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDbUtilizationMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresDbUtilization) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresDbUtilization) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresDbUtilization(cfg HerokuPostgresDbUtilizationMetricConfig) metricHerokuPostgresDbUtilization {
+	m := metricHerokuPostgresDbUtilization{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresDiskIops struct {
+	data          pmetric.Metric                     // data buffer for generated metric.
+	config        HerokuPostgresDiskIopsMetricConfig // metric config provided by user.
+	capacity      int                                // max observed number of data points added to the metric.
+	aggDataPoints []float64                          // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.disk.iops metric with initial data.
+func (m *metricHerokuPostgresDiskIops) init() {
+	m.data.SetName("heroku.postgres.disk.iops")
+	m.data.SetDescription("Disk operations per second, by direction (read, write). From Heroku Postgres metric lines (`sample#read-iops`, `sample#write-iops`).")
+	m.data.SetUnit("{operation}/s")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresDiskIops) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string, diskIoDirectionAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDiskIopsMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDiskIopsMetricAttributeKeyDiskIoDirection) {
+		dp.Attributes().PutStr("disk.io.direction", diskIoDirectionAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresDiskIops) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresDiskIops) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresDiskIops(cfg HerokuPostgresDiskIopsMetricConfig) metricHerokuPostgresDiskIops {
+	m := metricHerokuPostgresDiskIops{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresDiskIopsLimit struct {
+	data          pmetric.Metric                          // data buffer for generated metric.
+	config        HerokuPostgresDiskIopsLimitMetricConfig // metric config provided by user.
+	capacity      int                                     // max observed number of data points added to the metric.
+	aggDataPoints []float64                               // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.disk.iops_limit metric with initial data.
+func (m *metricHerokuPostgresDiskIopsLimit) init() {
+	m.data.SetName("heroku.postgres.disk.iops_limit")
+	m.data.SetDescription("Provisioned disk operations per second of the plan. From Heroku Postgres metric lines (`sample#max-iops`).")
+	m.data.SetUnit("{operation}/s")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresDiskIopsLimit) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDiskIopsLimitMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresDiskIopsLimit) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresDiskIopsLimit) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresDiskIopsLimit(cfg HerokuPostgresDiskIopsLimitMetricConfig) metricHerokuPostgresDiskIopsLimit {
+	m := metricHerokuPostgresDiskIopsLimit{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresDiskIopsUtilization struct {
+	data          pmetric.Metric                                // data buffer for generated metric.
+	config        HerokuPostgresDiskIopsUtilizationMetricConfig // metric config provided by user.
+	capacity      int                                           // max observed number of data points added to the metric.
+	aggDataPoints []float64                                     // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.disk.iops_utilization metric with initial data.
+func (m *metricHerokuPostgresDiskIopsUtilization) init() {
+	m.data.SetName("heroku.postgres.disk.iops_utilization")
+	m.data.SetDescription("Disk operations as a fraction (0–1) of the provisioned IOPS. From Heroku Postgres metric lines (`sample#iops-percentage-used`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresDiskIopsUtilization) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresDiskIopsUtilizationMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresDiskIopsUtilization) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresDiskIopsUtilization) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresDiskIopsUtilization(cfg HerokuPostgresDiskIopsUtilizationMetricConfig) metricHerokuPostgresDiskIopsUtilization {
+	m := metricHerokuPostgresDiskIopsUtilization{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresIndexCacheHitRatio struct {
+	data          pmetric.Metric                               // data buffer for generated metric.
+	config        HerokuPostgresIndexCacheHitRatioMetricConfig // metric config provided by user.
+	capacity      int                                          // max observed number of data points added to the metric.
+	aggDataPoints []float64                                    // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.index_cache.hit_ratio metric with initial data.
+func (m *metricHerokuPostgresIndexCacheHitRatio) init() {
+	m.data.SetName("heroku.postgres.index_cache.hit_ratio")
+	m.data.SetDescription("Fraction (0–1) of index block reads served from the buffer cache. From Heroku Postgres metric lines (`sample#index-cache-hit-rate`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresIndexCacheHitRatio) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresIndexCacheHitRatioMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresIndexCacheHitRatio) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresIndexCacheHitRatio) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresIndexCacheHitRatio(cfg HerokuPostgresIndexCacheHitRatioMetricConfig) metricHerokuPostgresIndexCacheHitRatio {
+	m := metricHerokuPostgresIndexCacheHitRatio{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresLoadAverage15m struct {
+	data          pmetric.Metric                           // data buffer for generated metric.
+	config        HerokuPostgresLoadAverage15mMetricConfig // metric config provided by user.
+	capacity      int                                      // max observed number of data points added to the metric.
+	aggDataPoints []float64                                // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.load_average.15m metric with initial data.
+func (m *metricHerokuPostgresLoadAverage15m) init() {
+	m.data.SetName("heroku.postgres.load_average.15m")
+	m.data.SetDescription("Server load average over 15 minutes. From Heroku Postgres metric lines (`sample#load-avg-15m`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresLoadAverage15m) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresLoadAverage15mMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresLoadAverage15m) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresLoadAverage15m) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresLoadAverage15m(cfg HerokuPostgresLoadAverage15mMetricConfig) metricHerokuPostgresLoadAverage15m {
+	m := metricHerokuPostgresLoadAverage15m{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresLoadAverage1m struct {
+	data          pmetric.Metric                          // data buffer for generated metric.
+	config        HerokuPostgresLoadAverage1mMetricConfig // metric config provided by user.
+	capacity      int                                     // max observed number of data points added to the metric.
+	aggDataPoints []float64                               // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.load_average.1m metric with initial data.
+func (m *metricHerokuPostgresLoadAverage1m) init() {
+	m.data.SetName("heroku.postgres.load_average.1m")
+	m.data.SetDescription("Server load average over 1 minute. From Heroku Postgres metric lines (`sample#load-avg-1m`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresLoadAverage1m) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresLoadAverage1mMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresLoadAverage1m) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresLoadAverage1m) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresLoadAverage1m(cfg HerokuPostgresLoadAverage1mMetricConfig) metricHerokuPostgresLoadAverage1m {
+	m := metricHerokuPostgresLoadAverage1m{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresLoadAverage5m struct {
+	data          pmetric.Metric                          // data buffer for generated metric.
+	config        HerokuPostgresLoadAverage5mMetricConfig // metric config provided by user.
+	capacity      int                                     // max observed number of data points added to the metric.
+	aggDataPoints []float64                               // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.load_average.5m metric with initial data.
+func (m *metricHerokuPostgresLoadAverage5m) init() {
+	m.data.SetName("heroku.postgres.load_average.5m")
+	m.data.SetDescription("Server load average over 5 minutes. From Heroku Postgres metric lines (`sample#load-avg-5m`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresLoadAverage5m) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresLoadAverage5mMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresLoadAverage5m) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresLoadAverage5m) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresLoadAverage5m(cfg HerokuPostgresLoadAverage5mMetricConfig) metricHerokuPostgresLoadAverage5m {
+	m := metricHerokuPostgresLoadAverage5m{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresMemoryCached struct {
+	data          pmetric.Metric                         // data buffer for generated metric.
+	config        HerokuPostgresMemoryCachedMetricConfig // metric config provided by user.
+	capacity      int                                    // max observed number of data points added to the metric.
+	aggDataPoints []float64                              // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.memory.cached metric with initial data.
+func (m *metricHerokuPostgresMemoryCached) init() {
+	m.data.SetName("heroku.postgres.memory.cached")
+	m.data.SetDescription("Memory used by the OS page cache. From Heroku Postgres metric lines (`sample#memory-cached`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresMemoryCached) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryCachedMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresMemoryCached) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresMemoryCached) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresMemoryCached(cfg HerokuPostgresMemoryCachedMetricConfig) metricHerokuPostgresMemoryCached {
+	m := metricHerokuPostgresMemoryCached{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresMemoryFree struct {
+	data          pmetric.Metric                       // data buffer for generated metric.
+	config        HerokuPostgresMemoryFreeMetricConfig // metric config provided by user.
+	capacity      int                                  // max observed number of data points added to the metric.
+	aggDataPoints []float64                            // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.memory.free metric with initial data.
+func (m *metricHerokuPostgresMemoryFree) init() {
+	m.data.SetName("heroku.postgres.memory.free")
+	m.data.SetDescription("Free server memory. From Heroku Postgres metric lines (`sample#memory-free`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresMemoryFree) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryFreeMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresMemoryFree) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresMemoryFree) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresMemoryFree(cfg HerokuPostgresMemoryFreeMetricConfig) metricHerokuPostgresMemoryFree {
+	m := metricHerokuPostgresMemoryFree{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresMemoryTotal struct {
+	data          pmetric.Metric                        // data buffer for generated metric.
+	config        HerokuPostgresMemoryTotalMetricConfig // metric config provided by user.
+	capacity      int                                   // max observed number of data points added to the metric.
+	aggDataPoints []float64                             // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.memory.total metric with initial data.
+func (m *metricHerokuPostgresMemoryTotal) init() {
+	m.data.SetName("heroku.postgres.memory.total")
+	m.data.SetDescription("Total server memory. From Heroku Postgres metric lines (`sample#memory-total`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresMemoryTotal) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryTotalMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresMemoryTotal) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresMemoryTotal) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresMemoryTotal(cfg HerokuPostgresMemoryTotalMetricConfig) metricHerokuPostgresMemoryTotal {
+	m := metricHerokuPostgresMemoryTotal{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresMemoryUsed struct {
+	data          pmetric.Metric                       // data buffer for generated metric.
+	config        HerokuPostgresMemoryUsedMetricConfig // metric config provided by user.
+	capacity      int                                  // max observed number of data points added to the metric.
+	aggDataPoints []float64                            // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.memory.used metric with initial data.
+func (m *metricHerokuPostgresMemoryUsed) init() {
+	m.data.SetName("heroku.postgres.memory.used")
+	m.data.SetDescription("Memory used by Postgres processes. From Heroku Postgres metric lines (`sample#memory-postgres`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresMemoryUsed) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryUsedMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresMemoryUsed) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresMemoryUsed) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresMemoryUsed(cfg HerokuPostgresMemoryUsedMetricConfig) metricHerokuPostgresMemoryUsed {
+	m := metricHerokuPostgresMemoryUsed{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresMemoryUtilization struct {
+	data          pmetric.Metric                              // data buffer for generated metric.
+	config        HerokuPostgresMemoryUtilizationMetricConfig // metric config provided by user.
+	capacity      int                                         // max observed number of data points added to the metric.
+	aggDataPoints []float64                                   // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.memory.utilization metric with initial data.
+func (m *metricHerokuPostgresMemoryUtilization) init() {
+	m.data.SetName("heroku.postgres.memory.utilization")
+	m.data.SetDescription("Memory in use as a fraction (0–1) of the total. From Heroku Postgres metric lines (`sample#memory-percentage-used`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresMemoryUtilization) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresMemoryUtilizationMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresMemoryUtilization) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresMemoryUtilization) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresMemoryUtilization(cfg HerokuPostgresMemoryUtilizationMetricConfig) metricHerokuPostgresMemoryUtilization {
+	m := metricHerokuPostgresMemoryUtilization{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresTableCount struct {
+	data          pmetric.Metric                       // data buffer for generated metric.
+	config        HerokuPostgresTableCountMetricConfig // metric config provided by user.
+	capacity      int                                  // max observed number of data points added to the metric.
+	aggDataPoints []float64                            // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.table.count metric with initial data.
+func (m *metricHerokuPostgresTableCount) init() {
+	m.data.SetName("heroku.postgres.table.count")
+	m.data.SetDescription("Number of tables in the database. From Heroku Postgres metric lines (`sample#tables`).")
+	m.data.SetUnit("{table}")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresTableCount) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTableCountMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTableCountMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresTableCount) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresTableCount) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresTableCount(cfg HerokuPostgresTableCountMetricConfig) metricHerokuPostgresTableCount {
+	m := metricHerokuPostgresTableCount{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresTableCacheHitRatio struct {
+	data          pmetric.Metric                               // data buffer for generated metric.
+	config        HerokuPostgresTableCacheHitRatioMetricConfig // metric config provided by user.
+	capacity      int                                          // max observed number of data points added to the metric.
+	aggDataPoints []float64                                    // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.table_cache.hit_ratio metric with initial data.
+func (m *metricHerokuPostgresTableCacheHitRatio) init() {
+	m.data.SetName("heroku.postgres.table_cache.hit_ratio")
+	m.data.SetDescription("Fraction (0–1) of table block reads served from the buffer cache. From Heroku Postgres metric lines (`sample#table-cache-hit-rate`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresTableCacheHitRatio) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTableCacheHitRatioMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresTableCacheHitRatio) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresTableCacheHitRatio) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresTableCacheHitRatio(cfg HerokuPostgresTableCacheHitRatioMetricConfig) metricHerokuPostgresTableCacheHitRatio {
+	m := metricHerokuPostgresTableCacheHitRatio{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresTmpDiskAvailable struct {
+	data          pmetric.Metric                             // data buffer for generated metric.
+	config        HerokuPostgresTmpDiskAvailableMetricConfig // metric config provided by user.
+	capacity      int                                        // max observed number of data points added to the metric.
+	aggDataPoints []float64                                  // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.tmp_disk.available metric with initial data.
+func (m *metricHerokuPostgresTmpDiskAvailable) init() {
+	m.data.SetName("heroku.postgres.tmp_disk.available")
+	m.data.SetDescription("Temporary disk space available (logged in bytes with no suffix). From Heroku Postgres metric lines (`sample#tmp-disk-available`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresTmpDiskAvailable) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTmpDiskAvailableMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresTmpDiskAvailable) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresTmpDiskAvailable) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresTmpDiskAvailable(cfg HerokuPostgresTmpDiskAvailableMetricConfig) metricHerokuPostgresTmpDiskAvailable {
+	m := metricHerokuPostgresTmpDiskAvailable{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresTmpDiskUsed struct {
+	data          pmetric.Metric                        // data buffer for generated metric.
+	config        HerokuPostgresTmpDiskUsedMetricConfig // metric config provided by user.
+	capacity      int                                   // max observed number of data points added to the metric.
+	aggDataPoints []float64                             // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.tmp_disk.used metric with initial data.
+func (m *metricHerokuPostgresTmpDiskUsed) init() {
+	m.data.SetName("heroku.postgres.tmp_disk.used")
+	m.data.SetDescription("Temporary disk space in use (logged in bytes with no suffix). From Heroku Postgres metric lines (`sample#tmp-disk-used`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresTmpDiskUsed) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTmpDiskUsedMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresTmpDiskUsed) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresTmpDiskUsed) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresTmpDiskUsed(cfg HerokuPostgresTmpDiskUsedMetricConfig) metricHerokuPostgresTmpDiskUsed {
+	m := metricHerokuPostgresTmpDiskUsed{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresTransactionID struct {
+	data          pmetric.Metric                          // data buffer for generated metric.
+	config        HerokuPostgresTransactionIDMetricConfig // metric config provided by user.
+	capacity      int                                     // max observed number of data points added to the metric.
+	aggDataPoints []float64                               // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.transaction.id metric with initial data.
+func (m *metricHerokuPostgresTransactionID) init() {
+	m.data.SetName("heroku.postgres.transaction.id")
+	m.data.SetDescription("Current transaction ID; it only grows, so its rate is the rate of write transactions. From Heroku Postgres metric lines (`sample#current_transaction`).")
+	m.data.SetUnit("{transaction}")
+	m.data.SetEmptySum()
+	m.data.Sum().SetIsMonotonic(true)
+	m.data.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	m.data.Sum().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresTransactionID) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresTransactionIDMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Sum().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresTransactionID) updateCapacity() {
+	if m.data.Sum().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Sum().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresTransactionID) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Sum().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Sum().DataPoints().At(i).SetDoubleValue(m.data.Sum().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresTransactionID(cfg HerokuPostgresTransactionIDMetricConfig) metricHerokuPostgresTransactionID {
+	m := metricHerokuPostgresTransactionID{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuPostgresWalUtilization struct {
+	data          pmetric.Metric                           // data buffer for generated metric.
+	config        HerokuPostgresWalUtilizationMetricConfig // metric config provided by user.
+	capacity      int                                      // max observed number of data points added to the metric.
+	aggDataPoints []float64                                // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.postgres.wal.utilization metric with initial data.
+func (m *metricHerokuPostgresWalUtilization) init() {
+	m.data.SetName("heroku.postgres.wal.utilization")
+	m.data.SetDescription("WAL volume in use as a fraction (0–1), despite the key's name. From Heroku Postgres metric lines (`sample#wal-percentage-used`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuPostgresWalUtilization) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuPostgresWalUtilizationMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuPostgresWalUtilization) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuPostgresWalUtilization) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuPostgresWalUtilization(cfg HerokuPostgresWalUtilizationMetricConfig) metricHerokuPostgresWalUtilization {
+	m := metricHerokuPostgresWalUtilization{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisConnectionCount struct {
+	data          pmetric.Metric                         // data buffer for generated metric.
+	config        HerokuRedisConnectionCountMetricConfig // metric config provided by user.
+	capacity      int                                    // max observed number of data points added to the metric.
+	aggDataPoints []float64                              // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.connection.count metric with initial data.
+func (m *metricHerokuRedisConnectionCount) init() {
+	m.data.SetName("heroku.redis.connection.count")
+	m.data.SetDescription("Client connections to Redis. From Heroku Data for Redis metric lines (`sample#active-connections`).")
+	m.data.SetUnit("{connection}")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisConnectionCount) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisConnectionCountMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisConnectionCount) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisConnectionCount) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisConnectionCount(cfg HerokuRedisConnectionCountMetricConfig) metricHerokuRedisConnectionCount {
+	m := metricHerokuRedisConnectionCount{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisDiskIops struct {
+	data          pmetric.Metric                  // data buffer for generated metric.
+	config        HerokuRedisDiskIopsMetricConfig // metric config provided by user.
+	capacity      int                             // max observed number of data points added to the metric.
+	aggDataPoints []float64                       // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.disk.iops metric with initial data.
+func (m *metricHerokuRedisDiskIops) init() {
+	m.data.SetName("heroku.redis.disk.iops")
+	m.data.SetDescription("Disk operations per second, by direction (read, write). From Heroku Data for Redis metric lines (`sample#read-iops`, `sample#write-iops`).")
+	m.data.SetUnit("{operation}/s")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisDiskIops) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string, diskIoDirectionAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisDiskIopsMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisDiskIopsMetricAttributeKeyDiskIoDirection) {
+		dp.Attributes().PutStr("disk.io.direction", diskIoDirectionAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisDiskIops) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisDiskIops) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisDiskIops(cfg HerokuRedisDiskIopsMetricConfig) metricHerokuRedisDiskIops {
+	m := metricHerokuRedisDiskIops{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisKeysEvicted struct {
+	data          pmetric.Metric                     // data buffer for generated metric.
+	config        HerokuRedisKeysEvictedMetricConfig // metric config provided by user.
+	capacity      int                                // max observed number of data points added to the metric.
+	aggDataPoints []float64                          // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.keys.evicted metric with initial data.
+func (m *metricHerokuRedisKeysEvicted) init() {
+	m.data.SetName("heroku.redis.keys.evicted")
+	m.data.SetDescription("Keys evicted because of the maxmemory policy, as reported. From Heroku Data for Redis metric lines (`sample#evicted-keys`).")
+	m.data.SetUnit("{key}")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisKeysEvicted) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisKeysEvictedMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisKeysEvicted) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisKeysEvicted) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisKeysEvicted(cfg HerokuRedisKeysEvictedMetricConfig) metricHerokuRedisKeysEvicted {
+	m := metricHerokuRedisKeysEvicted{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisKeyspaceHitRatio struct {
+	data          pmetric.Metric                          // data buffer for generated metric.
+	config        HerokuRedisKeyspaceHitRatioMetricConfig // metric config provided by user.
+	capacity      int                                     // max observed number of data points added to the metric.
+	aggDataPoints []float64                               // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.keyspace.hit_ratio metric with initial data.
+func (m *metricHerokuRedisKeyspaceHitRatio) init() {
+	m.data.SetName("heroku.redis.keyspace.hit_ratio")
+	m.data.SetDescription("Fraction (0–1) of key lookups that found the key. From Heroku Data for Redis metric lines (`sample#hit-rate`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisKeyspaceHitRatio) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisKeyspaceHitRatioMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisKeyspaceHitRatio) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisKeyspaceHitRatio) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisKeyspaceHitRatio(cfg HerokuRedisKeyspaceHitRatioMetricConfig) metricHerokuRedisKeyspaceHitRatio {
+	m := metricHerokuRedisKeyspaceHitRatio{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisLoadAverage15m struct {
+	data          pmetric.Metric                        // data buffer for generated metric.
+	config        HerokuRedisLoadAverage15mMetricConfig // metric config provided by user.
+	capacity      int                                   // max observed number of data points added to the metric.
+	aggDataPoints []float64                             // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.load_average.15m metric with initial data.
+func (m *metricHerokuRedisLoadAverage15m) init() {
+	m.data.SetName("heroku.redis.load_average.15m")
+	m.data.SetDescription("Server load average over 15 minutes. From Heroku Data for Redis metric lines (`sample#load-avg-15m`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisLoadAverage15m) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisLoadAverage15mMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisLoadAverage15m) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisLoadAverage15m) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisLoadAverage15m(cfg HerokuRedisLoadAverage15mMetricConfig) metricHerokuRedisLoadAverage15m {
+	m := metricHerokuRedisLoadAverage15m{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisLoadAverage1m struct {
+	data          pmetric.Metric                       // data buffer for generated metric.
+	config        HerokuRedisLoadAverage1mMetricConfig // metric config provided by user.
+	capacity      int                                  // max observed number of data points added to the metric.
+	aggDataPoints []float64                            // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.load_average.1m metric with initial data.
+func (m *metricHerokuRedisLoadAverage1m) init() {
+	m.data.SetName("heroku.redis.load_average.1m")
+	m.data.SetDescription("Server load average over 1 minute. From Heroku Data for Redis metric lines (`sample#load-avg-1m`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisLoadAverage1m) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisLoadAverage1mMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisLoadAverage1m) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisLoadAverage1m) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisLoadAverage1m(cfg HerokuRedisLoadAverage1mMetricConfig) metricHerokuRedisLoadAverage1m {
+	m := metricHerokuRedisLoadAverage1m{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisLoadAverage5m struct {
+	data          pmetric.Metric                       // data buffer for generated metric.
+	config        HerokuRedisLoadAverage5mMetricConfig // metric config provided by user.
+	capacity      int                                  // max observed number of data points added to the metric.
+	aggDataPoints []float64                            // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.load_average.5m metric with initial data.
+func (m *metricHerokuRedisLoadAverage5m) init() {
+	m.data.SetName("heroku.redis.load_average.5m")
+	m.data.SetDescription("Server load average over 5 minutes. From Heroku Data for Redis metric lines (`sample#load-avg-5m`).")
+	m.data.SetUnit("1")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisLoadAverage5m) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisLoadAverage5mMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisLoadAverage5m) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisLoadAverage5m) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisLoadAverage5m(cfg HerokuRedisLoadAverage5mMetricConfig) metricHerokuRedisLoadAverage5m {
+	m := metricHerokuRedisLoadAverage5m{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisMemoryCached struct {
+	data          pmetric.Metric                      // data buffer for generated metric.
+	config        HerokuRedisMemoryCachedMetricConfig // metric config provided by user.
+	capacity      int                                 // max observed number of data points added to the metric.
+	aggDataPoints []float64                           // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.memory.cached metric with initial data.
+func (m *metricHerokuRedisMemoryCached) init() {
+	m.data.SetName("heroku.redis.memory.cached")
+	m.data.SetDescription("Memory used by the OS page cache. From Heroku Data for Redis metric lines (`sample#memory-cached`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisMemoryCached) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisMemoryCachedMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisMemoryCached) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisMemoryCached) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisMemoryCached(cfg HerokuRedisMemoryCachedMetricConfig) metricHerokuRedisMemoryCached {
+	m := metricHerokuRedisMemoryCached{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisMemoryFree struct {
+	data          pmetric.Metric                    // data buffer for generated metric.
+	config        HerokuRedisMemoryFreeMetricConfig // metric config provided by user.
+	capacity      int                               // max observed number of data points added to the metric.
+	aggDataPoints []float64                         // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.memory.free metric with initial data.
+func (m *metricHerokuRedisMemoryFree) init() {
+	m.data.SetName("heroku.redis.memory.free")
+	m.data.SetDescription("Free server memory. From Heroku Data for Redis metric lines (`sample#memory-free`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisMemoryFree) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisMemoryFreeMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisMemoryFree) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisMemoryFree) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisMemoryFree(cfg HerokuRedisMemoryFreeMetricConfig) metricHerokuRedisMemoryFree {
+	m := metricHerokuRedisMemoryFree{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisMemoryTotal struct {
+	data          pmetric.Metric                     // data buffer for generated metric.
+	config        HerokuRedisMemoryTotalMetricConfig // metric config provided by user.
+	capacity      int                                // max observed number of data points added to the metric.
+	aggDataPoints []float64                          // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.memory.total metric with initial data.
+func (m *metricHerokuRedisMemoryTotal) init() {
+	m.data.SetName("heroku.redis.memory.total")
+	m.data.SetDescription("Total server memory. From Heroku Data for Redis metric lines (`sample#memory-total`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisMemoryTotal) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisMemoryTotalMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisMemoryTotal) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisMemoryTotal) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisMemoryTotal(cfg HerokuRedisMemoryTotalMetricConfig) metricHerokuRedisMemoryTotal {
+	m := metricHerokuRedisMemoryTotal{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
+type metricHerokuRedisMemoryUsed struct {
+	data          pmetric.Metric                    // data buffer for generated metric.
+	config        HerokuRedisMemoryUsedMetricConfig // metric config provided by user.
+	capacity      int                               // max observed number of data points added to the metric.
+	aggDataPoints []float64                         // slice containing number of aggregated datapoints at each index
+}
+
+// init fills heroku.redis.memory.used metric with initial data.
+func (m *metricHerokuRedisMemoryUsed) init() {
+	m.data.SetName("heroku.redis.memory.used")
+	m.data.SetDescription("Memory used by Redis itself. From Heroku Data for Redis metric lines (`sample#memory-redis`).")
+	m.data.SetUnit("By")
+	m.data.SetEmptyGauge()
+	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
+	m.aggDataPoints = m.aggDataPoints[:0]
+}
+
+func (m *metricHerokuRedisMemoryUsed) recordDataPoint(start pcommon.Timestamp, ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	if !m.config.Enabled {
+		return
+	}
+
+	dp := pmetric.NewNumberDataPoint()
+	dp.SetStartTimestamp(start)
+	dp.SetTimestamp(ts)
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonAttachment) {
+		dp.Attributes().PutStr("heroku.addon.attachment", herokuAddonAttachmentAttributeValue)
+	}
+	if slices.Contains(m.config.EnabledAttributes, HerokuRedisMemoryUsedMetricAttributeKeyHerokuAddonName) {
+		dp.Attributes().PutStr("heroku.addon.name", herokuAddonNameAttributeValue)
+	}
+
+	var s string
+	dps := m.data.Gauge().DataPoints()
+	for i := 0; i < dps.Len(); i++ {
+		dpi := dps.At(i)
+		if dp.Attributes().Equal(dpi.Attributes()) && dp.StartTimestamp() == dpi.StartTimestamp() && dp.Timestamp() == dpi.Timestamp() {
+			switch s = m.config.AggregationStrategy; s {
+			case AggregationStrategySum, AggregationStrategyAvg:
+				dpi.SetDoubleValue(dpi.DoubleValue() + val)
+				m.aggDataPoints[i] += 1
+				return
+			case AggregationStrategyMin:
+				if dpi.DoubleValue() > val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			case AggregationStrategyMax:
+				if dpi.DoubleValue() < val {
+					dpi.SetDoubleValue(val)
+				}
+				return
+			}
+		}
+	}
+
+	dp.SetDoubleValue(val)
+	m.aggDataPoints = append(m.aggDataPoints, 1)
+	dp.MoveTo(dps.AppendEmpty())
+}
+
+// updateCapacity saves max length of data point slices that will be used for the slice capacity.
+func (m *metricHerokuRedisMemoryUsed) updateCapacity() {
+	if m.data.Gauge().DataPoints().Len() > m.capacity {
+		m.capacity = m.data.Gauge().DataPoints().Len()
+	}
+}
+
+// emit appends recorded metric data to a metrics slice and prepares it for recording another set of data points.
+func (m *metricHerokuRedisMemoryUsed) emit(metrics pmetric.MetricSlice) {
+	if m.config.Enabled && m.data.Gauge().DataPoints().Len() > 0 {
+		if m.config.AggregationStrategy == AggregationStrategyAvg {
+			for i, aggCount := range m.aggDataPoints {
+				m.data.Gauge().DataPoints().At(i).SetDoubleValue(m.data.Gauge().DataPoints().At(i).DoubleValue() / aggCount)
+			}
+		}
+		m.updateCapacity()
+		m.data.MoveTo(metrics.AppendEmpty())
+		m.init()
+	}
+}
+
+func newMetricHerokuRedisMemoryUsed(cfg HerokuRedisMemoryUsedMetricConfig) metricHerokuRedisMemoryUsed {
+	m := metricHerokuRedisMemoryUsed{config: cfg}
+
+	if cfg.Enabled {
+		m.data = pmetric.NewMetric()
+		m.init()
+	}
+	return m
+}
+
 type metricHerokuReleases struct {
 	data          pmetric.Metric             // data buffer for generated metric.
 	config        HerokuReleasesMetricConfig // metric config provided by user.
@@ -2494,36 +5994,72 @@ func newMetricHerokuScaleOperations(cfg HerokuScaleOperationsMetricConfig) metri
 // MetricsBuilder provides an interface for scrapers to report metrics while taking care of all the transformations
 // required to produce metric representation defined in metadata and user config.
 type MetricsBuilder struct {
-	config                             MetricsBuilderConfig // config of the metrics builder.
-	startTime                          pcommon.Timestamp    // start time that will be applied to all recorded data points.
-	metricsCapacity                    int                  // maximum observed number of metrics per resource.
-	metricsBuffer                      pmetric.Metrics      // accumulates metrics data before emitting.
-	buildInfo                          component.BuildInfo  // contains version information.
-	resourceAttributeIncludeFilter     map[string]filter.Filter
-	resourceAttributeExcludeFilter     map[string]filter.Filter
-	metricHerokuBuilds                 metricHerokuBuilds
-	metricHerokuDeploys                metricHerokuDeploys
-	metricHerokuDynoExits              metricHerokuDynoExits
-	metricHerokuDynoFormation          metricHerokuDynoFormation
-	metricHerokuDynoLoadAverage15m     metricHerokuDynoLoadAverage15m
-	metricHerokuDynoLoadAverage1m      metricHerokuDynoLoadAverage1m
-	metricHerokuDynoLoadAverage5m      metricHerokuDynoLoadAverage5m
-	metricHerokuDynoMemoryCache        metricHerokuDynoMemoryCache
-	metricHerokuDynoMemoryPgpgin       metricHerokuDynoMemoryPgpgin
-	metricHerokuDynoMemoryPgpgout      metricHerokuDynoMemoryPgpgout
-	metricHerokuDynoMemoryQuota        metricHerokuDynoMemoryQuota
-	metricHerokuDynoMemoryRss          metricHerokuDynoMemoryRss
-	metricHerokuDynoMemorySwap         metricHerokuDynoMemorySwap
-	metricHerokuDynoMemoryTotal        metricHerokuDynoMemoryTotal
-	metricHerokuDynoRestarts           metricHerokuDynoRestarts
-	metricHerokuDynoStateChanges       metricHerokuDynoStateChanges
-	metricHerokuDynosReporting         metricHerokuDynosReporting
-	metricHerokuErrors                 metricHerokuErrors
-	metricHerokuLogRecords             metricHerokuLogRecords
-	metricHerokuLogplexMessagesDropped metricHerokuLogplexMessagesDropped
-	metricHerokuReleases               metricHerokuReleases
-	metricHerokuRouterRequests         metricHerokuRouterRequests
-	metricHerokuScaleOperations        metricHerokuScaleOperations
+	config                                    MetricsBuilderConfig // config of the metrics builder.
+	startTime                                 pcommon.Timestamp    // start time that will be applied to all recorded data points.
+	metricsCapacity                           int                  // maximum observed number of metrics per resource.
+	metricsBuffer                             pmetric.Metrics      // accumulates metrics data before emitting.
+	buildInfo                                 component.BuildInfo  // contains version information.
+	resourceAttributeIncludeFilter            map[string]filter.Filter
+	resourceAttributeExcludeFilter            map[string]filter.Filter
+	metricHerokuBuilds                        metricHerokuBuilds
+	metricHerokuDeploys                       metricHerokuDeploys
+	metricHerokuDynoExits                     metricHerokuDynoExits
+	metricHerokuDynoFormation                 metricHerokuDynoFormation
+	metricHerokuDynoLoadAverage15m            metricHerokuDynoLoadAverage15m
+	metricHerokuDynoLoadAverage1m             metricHerokuDynoLoadAverage1m
+	metricHerokuDynoLoadAverage5m             metricHerokuDynoLoadAverage5m
+	metricHerokuDynoMemoryCache               metricHerokuDynoMemoryCache
+	metricHerokuDynoMemoryPgpgin              metricHerokuDynoMemoryPgpgin
+	metricHerokuDynoMemoryPgpgout             metricHerokuDynoMemoryPgpgout
+	metricHerokuDynoMemoryQuota               metricHerokuDynoMemoryQuota
+	metricHerokuDynoMemoryRss                 metricHerokuDynoMemoryRss
+	metricHerokuDynoMemorySwap                metricHerokuDynoMemorySwap
+	metricHerokuDynoMemoryTotal               metricHerokuDynoMemoryTotal
+	metricHerokuDynoRestarts                  metricHerokuDynoRestarts
+	metricHerokuDynoStateChanges              metricHerokuDynoStateChanges
+	metricHerokuDynosReporting                metricHerokuDynosReporting
+	metricHerokuErrors                        metricHerokuErrors
+	metricHerokuLogRecords                    metricHerokuLogRecords
+	metricHerokuLogplexMessagesDropped        metricHerokuLogplexMessagesDropped
+	metricHerokuPostgresConnectionCount       metricHerokuPostgresConnectionCount
+	metricHerokuPostgresConnectionLimit       metricHerokuPostgresConnectionLimit
+	metricHerokuPostgresConnectionUtilization metricHerokuPostgresConnectionUtilization
+	metricHerokuPostgresConnectionWaiting     metricHerokuPostgresConnectionWaiting
+	metricHerokuPostgresDbLimit               metricHerokuPostgresDbLimit
+	metricHerokuPostgresDbSize                metricHerokuPostgresDbSize
+	metricHerokuPostgresDbUtilization         metricHerokuPostgresDbUtilization
+	metricHerokuPostgresDiskIops              metricHerokuPostgresDiskIops
+	metricHerokuPostgresDiskIopsLimit         metricHerokuPostgresDiskIopsLimit
+	metricHerokuPostgresDiskIopsUtilization   metricHerokuPostgresDiskIopsUtilization
+	metricHerokuPostgresIndexCacheHitRatio    metricHerokuPostgresIndexCacheHitRatio
+	metricHerokuPostgresLoadAverage15m        metricHerokuPostgresLoadAverage15m
+	metricHerokuPostgresLoadAverage1m         metricHerokuPostgresLoadAverage1m
+	metricHerokuPostgresLoadAverage5m         metricHerokuPostgresLoadAverage5m
+	metricHerokuPostgresMemoryCached          metricHerokuPostgresMemoryCached
+	metricHerokuPostgresMemoryFree            metricHerokuPostgresMemoryFree
+	metricHerokuPostgresMemoryTotal           metricHerokuPostgresMemoryTotal
+	metricHerokuPostgresMemoryUsed            metricHerokuPostgresMemoryUsed
+	metricHerokuPostgresMemoryUtilization     metricHerokuPostgresMemoryUtilization
+	metricHerokuPostgresTableCount            metricHerokuPostgresTableCount
+	metricHerokuPostgresTableCacheHitRatio    metricHerokuPostgresTableCacheHitRatio
+	metricHerokuPostgresTmpDiskAvailable      metricHerokuPostgresTmpDiskAvailable
+	metricHerokuPostgresTmpDiskUsed           metricHerokuPostgresTmpDiskUsed
+	metricHerokuPostgresTransactionID         metricHerokuPostgresTransactionID
+	metricHerokuPostgresWalUtilization        metricHerokuPostgresWalUtilization
+	metricHerokuRedisConnectionCount          metricHerokuRedisConnectionCount
+	metricHerokuRedisDiskIops                 metricHerokuRedisDiskIops
+	metricHerokuRedisKeysEvicted              metricHerokuRedisKeysEvicted
+	metricHerokuRedisKeyspaceHitRatio         metricHerokuRedisKeyspaceHitRatio
+	metricHerokuRedisLoadAverage15m           metricHerokuRedisLoadAverage15m
+	metricHerokuRedisLoadAverage1m            metricHerokuRedisLoadAverage1m
+	metricHerokuRedisLoadAverage5m            metricHerokuRedisLoadAverage5m
+	metricHerokuRedisMemoryCached             metricHerokuRedisMemoryCached
+	metricHerokuRedisMemoryFree               metricHerokuRedisMemoryFree
+	metricHerokuRedisMemoryTotal              metricHerokuRedisMemoryTotal
+	metricHerokuRedisMemoryUsed               metricHerokuRedisMemoryUsed
+	metricHerokuReleases                      metricHerokuReleases
+	metricHerokuRouterRequests                metricHerokuRouterRequests
+	metricHerokuScaleOperations               metricHerokuScaleOperations
 }
 
 // MetricBuilderOption applies changes to default metrics builder.
@@ -2545,35 +6081,71 @@ func WithStartTime(startTime pcommon.Timestamp) MetricBuilderOption {
 }
 func NewMetricsBuilder(mbc MetricsBuilderConfig, settings receiver.Settings, options ...MetricBuilderOption) *MetricsBuilder {
 	mb := &MetricsBuilder{
-		config:                             mbc,
-		startTime:                          pcommon.NewTimestampFromTime(time.Now()),
-		metricsBuffer:                      pmetric.NewMetrics(),
-		buildInfo:                          settings.BuildInfo,
-		metricHerokuBuilds:                 newMetricHerokuBuilds(mbc.Metrics.HerokuBuilds),
-		metricHerokuDeploys:                newMetricHerokuDeploys(mbc.Metrics.HerokuDeploys),
-		metricHerokuDynoExits:              newMetricHerokuDynoExits(mbc.Metrics.HerokuDynoExits),
-		metricHerokuDynoFormation:          newMetricHerokuDynoFormation(mbc.Metrics.HerokuDynoFormation),
-		metricHerokuDynoLoadAverage15m:     newMetricHerokuDynoLoadAverage15m(mbc.Metrics.HerokuDynoLoadAverage15m),
-		metricHerokuDynoLoadAverage1m:      newMetricHerokuDynoLoadAverage1m(mbc.Metrics.HerokuDynoLoadAverage1m),
-		metricHerokuDynoLoadAverage5m:      newMetricHerokuDynoLoadAverage5m(mbc.Metrics.HerokuDynoLoadAverage5m),
-		metricHerokuDynoMemoryCache:        newMetricHerokuDynoMemoryCache(mbc.Metrics.HerokuDynoMemoryCache),
-		metricHerokuDynoMemoryPgpgin:       newMetricHerokuDynoMemoryPgpgin(mbc.Metrics.HerokuDynoMemoryPgpgin),
-		metricHerokuDynoMemoryPgpgout:      newMetricHerokuDynoMemoryPgpgout(mbc.Metrics.HerokuDynoMemoryPgpgout),
-		metricHerokuDynoMemoryQuota:        newMetricHerokuDynoMemoryQuota(mbc.Metrics.HerokuDynoMemoryQuota),
-		metricHerokuDynoMemoryRss:          newMetricHerokuDynoMemoryRss(mbc.Metrics.HerokuDynoMemoryRss),
-		metricHerokuDynoMemorySwap:         newMetricHerokuDynoMemorySwap(mbc.Metrics.HerokuDynoMemorySwap),
-		metricHerokuDynoMemoryTotal:        newMetricHerokuDynoMemoryTotal(mbc.Metrics.HerokuDynoMemoryTotal),
-		metricHerokuDynoRestarts:           newMetricHerokuDynoRestarts(mbc.Metrics.HerokuDynoRestarts),
-		metricHerokuDynoStateChanges:       newMetricHerokuDynoStateChanges(mbc.Metrics.HerokuDynoStateChanges),
-		metricHerokuDynosReporting:         newMetricHerokuDynosReporting(mbc.Metrics.HerokuDynosReporting),
-		metricHerokuErrors:                 newMetricHerokuErrors(mbc.Metrics.HerokuErrors),
-		metricHerokuLogRecords:             newMetricHerokuLogRecords(mbc.Metrics.HerokuLogRecords),
-		metricHerokuLogplexMessagesDropped: newMetricHerokuLogplexMessagesDropped(mbc.Metrics.HerokuLogplexMessagesDropped),
-		metricHerokuReleases:               newMetricHerokuReleases(mbc.Metrics.HerokuReleases),
-		metricHerokuRouterRequests:         newMetricHerokuRouterRequests(mbc.Metrics.HerokuRouterRequests),
-		metricHerokuScaleOperations:        newMetricHerokuScaleOperations(mbc.Metrics.HerokuScaleOperations),
-		resourceAttributeIncludeFilter:     make(map[string]filter.Filter),
-		resourceAttributeExcludeFilter:     make(map[string]filter.Filter),
+		config:                                    mbc,
+		startTime:                                 pcommon.NewTimestampFromTime(time.Now()),
+		metricsBuffer:                             pmetric.NewMetrics(),
+		buildInfo:                                 settings.BuildInfo,
+		metricHerokuBuilds:                        newMetricHerokuBuilds(mbc.Metrics.HerokuBuilds),
+		metricHerokuDeploys:                       newMetricHerokuDeploys(mbc.Metrics.HerokuDeploys),
+		metricHerokuDynoExits:                     newMetricHerokuDynoExits(mbc.Metrics.HerokuDynoExits),
+		metricHerokuDynoFormation:                 newMetricHerokuDynoFormation(mbc.Metrics.HerokuDynoFormation),
+		metricHerokuDynoLoadAverage15m:            newMetricHerokuDynoLoadAverage15m(mbc.Metrics.HerokuDynoLoadAverage15m),
+		metricHerokuDynoLoadAverage1m:             newMetricHerokuDynoLoadAverage1m(mbc.Metrics.HerokuDynoLoadAverage1m),
+		metricHerokuDynoLoadAverage5m:             newMetricHerokuDynoLoadAverage5m(mbc.Metrics.HerokuDynoLoadAverage5m),
+		metricHerokuDynoMemoryCache:               newMetricHerokuDynoMemoryCache(mbc.Metrics.HerokuDynoMemoryCache),
+		metricHerokuDynoMemoryPgpgin:              newMetricHerokuDynoMemoryPgpgin(mbc.Metrics.HerokuDynoMemoryPgpgin),
+		metricHerokuDynoMemoryPgpgout:             newMetricHerokuDynoMemoryPgpgout(mbc.Metrics.HerokuDynoMemoryPgpgout),
+		metricHerokuDynoMemoryQuota:               newMetricHerokuDynoMemoryQuota(mbc.Metrics.HerokuDynoMemoryQuota),
+		metricHerokuDynoMemoryRss:                 newMetricHerokuDynoMemoryRss(mbc.Metrics.HerokuDynoMemoryRss),
+		metricHerokuDynoMemorySwap:                newMetricHerokuDynoMemorySwap(mbc.Metrics.HerokuDynoMemorySwap),
+		metricHerokuDynoMemoryTotal:               newMetricHerokuDynoMemoryTotal(mbc.Metrics.HerokuDynoMemoryTotal),
+		metricHerokuDynoRestarts:                  newMetricHerokuDynoRestarts(mbc.Metrics.HerokuDynoRestarts),
+		metricHerokuDynoStateChanges:              newMetricHerokuDynoStateChanges(mbc.Metrics.HerokuDynoStateChanges),
+		metricHerokuDynosReporting:                newMetricHerokuDynosReporting(mbc.Metrics.HerokuDynosReporting),
+		metricHerokuErrors:                        newMetricHerokuErrors(mbc.Metrics.HerokuErrors),
+		metricHerokuLogRecords:                    newMetricHerokuLogRecords(mbc.Metrics.HerokuLogRecords),
+		metricHerokuLogplexMessagesDropped:        newMetricHerokuLogplexMessagesDropped(mbc.Metrics.HerokuLogplexMessagesDropped),
+		metricHerokuPostgresConnectionCount:       newMetricHerokuPostgresConnectionCount(mbc.Metrics.HerokuPostgresConnectionCount),
+		metricHerokuPostgresConnectionLimit:       newMetricHerokuPostgresConnectionLimit(mbc.Metrics.HerokuPostgresConnectionLimit),
+		metricHerokuPostgresConnectionUtilization: newMetricHerokuPostgresConnectionUtilization(mbc.Metrics.HerokuPostgresConnectionUtilization),
+		metricHerokuPostgresConnectionWaiting:     newMetricHerokuPostgresConnectionWaiting(mbc.Metrics.HerokuPostgresConnectionWaiting),
+		metricHerokuPostgresDbLimit:               newMetricHerokuPostgresDbLimit(mbc.Metrics.HerokuPostgresDbLimit),
+		metricHerokuPostgresDbSize:                newMetricHerokuPostgresDbSize(mbc.Metrics.HerokuPostgresDbSize),
+		metricHerokuPostgresDbUtilization:         newMetricHerokuPostgresDbUtilization(mbc.Metrics.HerokuPostgresDbUtilization),
+		metricHerokuPostgresDiskIops:              newMetricHerokuPostgresDiskIops(mbc.Metrics.HerokuPostgresDiskIops),
+		metricHerokuPostgresDiskIopsLimit:         newMetricHerokuPostgresDiskIopsLimit(mbc.Metrics.HerokuPostgresDiskIopsLimit),
+		metricHerokuPostgresDiskIopsUtilization:   newMetricHerokuPostgresDiskIopsUtilization(mbc.Metrics.HerokuPostgresDiskIopsUtilization),
+		metricHerokuPostgresIndexCacheHitRatio:    newMetricHerokuPostgresIndexCacheHitRatio(mbc.Metrics.HerokuPostgresIndexCacheHitRatio),
+		metricHerokuPostgresLoadAverage15m:        newMetricHerokuPostgresLoadAverage15m(mbc.Metrics.HerokuPostgresLoadAverage15m),
+		metricHerokuPostgresLoadAverage1m:         newMetricHerokuPostgresLoadAverage1m(mbc.Metrics.HerokuPostgresLoadAverage1m),
+		metricHerokuPostgresLoadAverage5m:         newMetricHerokuPostgresLoadAverage5m(mbc.Metrics.HerokuPostgresLoadAverage5m),
+		metricHerokuPostgresMemoryCached:          newMetricHerokuPostgresMemoryCached(mbc.Metrics.HerokuPostgresMemoryCached),
+		metricHerokuPostgresMemoryFree:            newMetricHerokuPostgresMemoryFree(mbc.Metrics.HerokuPostgresMemoryFree),
+		metricHerokuPostgresMemoryTotal:           newMetricHerokuPostgresMemoryTotal(mbc.Metrics.HerokuPostgresMemoryTotal),
+		metricHerokuPostgresMemoryUsed:            newMetricHerokuPostgresMemoryUsed(mbc.Metrics.HerokuPostgresMemoryUsed),
+		metricHerokuPostgresMemoryUtilization:     newMetricHerokuPostgresMemoryUtilization(mbc.Metrics.HerokuPostgresMemoryUtilization),
+		metricHerokuPostgresTableCount:            newMetricHerokuPostgresTableCount(mbc.Metrics.HerokuPostgresTableCount),
+		metricHerokuPostgresTableCacheHitRatio:    newMetricHerokuPostgresTableCacheHitRatio(mbc.Metrics.HerokuPostgresTableCacheHitRatio),
+		metricHerokuPostgresTmpDiskAvailable:      newMetricHerokuPostgresTmpDiskAvailable(mbc.Metrics.HerokuPostgresTmpDiskAvailable),
+		metricHerokuPostgresTmpDiskUsed:           newMetricHerokuPostgresTmpDiskUsed(mbc.Metrics.HerokuPostgresTmpDiskUsed),
+		metricHerokuPostgresTransactionID:         newMetricHerokuPostgresTransactionID(mbc.Metrics.HerokuPostgresTransactionID),
+		metricHerokuPostgresWalUtilization:        newMetricHerokuPostgresWalUtilization(mbc.Metrics.HerokuPostgresWalUtilization),
+		metricHerokuRedisConnectionCount:          newMetricHerokuRedisConnectionCount(mbc.Metrics.HerokuRedisConnectionCount),
+		metricHerokuRedisDiskIops:                 newMetricHerokuRedisDiskIops(mbc.Metrics.HerokuRedisDiskIops),
+		metricHerokuRedisKeysEvicted:              newMetricHerokuRedisKeysEvicted(mbc.Metrics.HerokuRedisKeysEvicted),
+		metricHerokuRedisKeyspaceHitRatio:         newMetricHerokuRedisKeyspaceHitRatio(mbc.Metrics.HerokuRedisKeyspaceHitRatio),
+		metricHerokuRedisLoadAverage15m:           newMetricHerokuRedisLoadAverage15m(mbc.Metrics.HerokuRedisLoadAverage15m),
+		metricHerokuRedisLoadAverage1m:            newMetricHerokuRedisLoadAverage1m(mbc.Metrics.HerokuRedisLoadAverage1m),
+		metricHerokuRedisLoadAverage5m:            newMetricHerokuRedisLoadAverage5m(mbc.Metrics.HerokuRedisLoadAverage5m),
+		metricHerokuRedisMemoryCached:             newMetricHerokuRedisMemoryCached(mbc.Metrics.HerokuRedisMemoryCached),
+		metricHerokuRedisMemoryFree:               newMetricHerokuRedisMemoryFree(mbc.Metrics.HerokuRedisMemoryFree),
+		metricHerokuRedisMemoryTotal:              newMetricHerokuRedisMemoryTotal(mbc.Metrics.HerokuRedisMemoryTotal),
+		metricHerokuRedisMemoryUsed:               newMetricHerokuRedisMemoryUsed(mbc.Metrics.HerokuRedisMemoryUsed),
+		metricHerokuReleases:                      newMetricHerokuReleases(mbc.Metrics.HerokuReleases),
+		metricHerokuRouterRequests:                newMetricHerokuRouterRequests(mbc.Metrics.HerokuRouterRequests),
+		metricHerokuScaleOperations:               newMetricHerokuScaleOperations(mbc.Metrics.HerokuScaleOperations),
+		resourceAttributeIncludeFilter:            make(map[string]filter.Filter),
+		resourceAttributeExcludeFilter:            make(map[string]filter.Filter),
 	}
 	if mbc.ResourceAttributes.CloudProvider.MetricsInclude != nil {
 		mb.resourceAttributeIncludeFilter["cloud.provider"] = filter.CreateFilter(mbc.ResourceAttributes.CloudProvider.MetricsInclude)
@@ -2688,6 +6260,42 @@ func (mb *MetricsBuilder) EmitForResource(options ...ResourceMetricsOption) {
 	mb.metricHerokuErrors.emit(ils.Metrics())
 	mb.metricHerokuLogRecords.emit(ils.Metrics())
 	mb.metricHerokuLogplexMessagesDropped.emit(ils.Metrics())
+	mb.metricHerokuPostgresConnectionCount.emit(ils.Metrics())
+	mb.metricHerokuPostgresConnectionLimit.emit(ils.Metrics())
+	mb.metricHerokuPostgresConnectionUtilization.emit(ils.Metrics())
+	mb.metricHerokuPostgresConnectionWaiting.emit(ils.Metrics())
+	mb.metricHerokuPostgresDbLimit.emit(ils.Metrics())
+	mb.metricHerokuPostgresDbSize.emit(ils.Metrics())
+	mb.metricHerokuPostgresDbUtilization.emit(ils.Metrics())
+	mb.metricHerokuPostgresDiskIops.emit(ils.Metrics())
+	mb.metricHerokuPostgresDiskIopsLimit.emit(ils.Metrics())
+	mb.metricHerokuPostgresDiskIopsUtilization.emit(ils.Metrics())
+	mb.metricHerokuPostgresIndexCacheHitRatio.emit(ils.Metrics())
+	mb.metricHerokuPostgresLoadAverage15m.emit(ils.Metrics())
+	mb.metricHerokuPostgresLoadAverage1m.emit(ils.Metrics())
+	mb.metricHerokuPostgresLoadAverage5m.emit(ils.Metrics())
+	mb.metricHerokuPostgresMemoryCached.emit(ils.Metrics())
+	mb.metricHerokuPostgresMemoryFree.emit(ils.Metrics())
+	mb.metricHerokuPostgresMemoryTotal.emit(ils.Metrics())
+	mb.metricHerokuPostgresMemoryUsed.emit(ils.Metrics())
+	mb.metricHerokuPostgresMemoryUtilization.emit(ils.Metrics())
+	mb.metricHerokuPostgresTableCount.emit(ils.Metrics())
+	mb.metricHerokuPostgresTableCacheHitRatio.emit(ils.Metrics())
+	mb.metricHerokuPostgresTmpDiskAvailable.emit(ils.Metrics())
+	mb.metricHerokuPostgresTmpDiskUsed.emit(ils.Metrics())
+	mb.metricHerokuPostgresTransactionID.emit(ils.Metrics())
+	mb.metricHerokuPostgresWalUtilization.emit(ils.Metrics())
+	mb.metricHerokuRedisConnectionCount.emit(ils.Metrics())
+	mb.metricHerokuRedisDiskIops.emit(ils.Metrics())
+	mb.metricHerokuRedisKeysEvicted.emit(ils.Metrics())
+	mb.metricHerokuRedisKeyspaceHitRatio.emit(ils.Metrics())
+	mb.metricHerokuRedisLoadAverage15m.emit(ils.Metrics())
+	mb.metricHerokuRedisLoadAverage1m.emit(ils.Metrics())
+	mb.metricHerokuRedisLoadAverage5m.emit(ils.Metrics())
+	mb.metricHerokuRedisMemoryCached.emit(ils.Metrics())
+	mb.metricHerokuRedisMemoryFree.emit(ils.Metrics())
+	mb.metricHerokuRedisMemoryTotal.emit(ils.Metrics())
+	mb.metricHerokuRedisMemoryUsed.emit(ils.Metrics())
 	mb.metricHerokuReleases.emit(ils.Metrics())
 	mb.metricHerokuRouterRequests.emit(ils.Metrics())
 	mb.metricHerokuScaleOperations.emit(ils.Metrics())
@@ -2820,6 +6428,186 @@ func (mb *MetricsBuilder) RecordHerokuLogRecordsDataPoint(ts pcommon.Timestamp, 
 // RecordHerokuLogplexMessagesDroppedDataPoint adds a data point to heroku.logplex.messages.dropped metric.
 func (mb *MetricsBuilder) RecordHerokuLogplexMessagesDroppedDataPoint(ts pcommon.Timestamp, val int64, herokuErrorCodeAttributeValue string) {
 	mb.metricHerokuLogplexMessagesDropped.recordDataPoint(mb.startTime, ts, val, herokuErrorCodeAttributeValue)
+}
+
+// RecordHerokuPostgresConnectionCountDataPoint adds a data point to heroku.postgres.connection.count metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresConnectionCountDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresConnectionCount.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresConnectionLimitDataPoint adds a data point to heroku.postgres.connection.limit metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresConnectionLimitDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresConnectionLimit.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresConnectionUtilizationDataPoint adds a data point to heroku.postgres.connection.utilization metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresConnectionUtilizationDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresConnectionUtilization.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresConnectionWaitingDataPoint adds a data point to heroku.postgres.connection.waiting metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresConnectionWaitingDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresConnectionWaiting.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresDbLimitDataPoint adds a data point to heroku.postgres.db.limit metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresDbLimitDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresDbLimit.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresDbSizeDataPoint adds a data point to heroku.postgres.db.size metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresDbSizeDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresDbSize.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresDbUtilizationDataPoint adds a data point to heroku.postgres.db.utilization metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresDbUtilizationDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresDbUtilization.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresDiskIopsDataPoint adds a data point to heroku.postgres.disk.iops metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresDiskIopsDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string, diskIoDirectionAttributeValue string) {
+	mb.metricHerokuPostgresDiskIops.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue, diskIoDirectionAttributeValue)
+}
+
+// RecordHerokuPostgresDiskIopsLimitDataPoint adds a data point to heroku.postgres.disk.iops_limit metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresDiskIopsLimitDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresDiskIopsLimit.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresDiskIopsUtilizationDataPoint adds a data point to heroku.postgres.disk.iops_utilization metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresDiskIopsUtilizationDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresDiskIopsUtilization.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresIndexCacheHitRatioDataPoint adds a data point to heroku.postgres.index_cache.hit_ratio metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresIndexCacheHitRatioDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresIndexCacheHitRatio.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresLoadAverage15mDataPoint adds a data point to heroku.postgres.load_average.15m metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresLoadAverage15mDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresLoadAverage15m.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresLoadAverage1mDataPoint adds a data point to heroku.postgres.load_average.1m metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresLoadAverage1mDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresLoadAverage1m.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresLoadAverage5mDataPoint adds a data point to heroku.postgres.load_average.5m metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresLoadAverage5mDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresLoadAverage5m.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresMemoryCachedDataPoint adds a data point to heroku.postgres.memory.cached metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresMemoryCachedDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresMemoryCached.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresMemoryFreeDataPoint adds a data point to heroku.postgres.memory.free metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresMemoryFreeDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresMemoryFree.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresMemoryTotalDataPoint adds a data point to heroku.postgres.memory.total metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresMemoryTotalDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresMemoryTotal.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresMemoryUsedDataPoint adds a data point to heroku.postgres.memory.used metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresMemoryUsedDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresMemoryUsed.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresMemoryUtilizationDataPoint adds a data point to heroku.postgres.memory.utilization metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresMemoryUtilizationDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresMemoryUtilization.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresTableCountDataPoint adds a data point to heroku.postgres.table.count metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresTableCountDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresTableCount.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresTableCacheHitRatioDataPoint adds a data point to heroku.postgres.table_cache.hit_ratio metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresTableCacheHitRatioDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresTableCacheHitRatio.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresTmpDiskAvailableDataPoint adds a data point to heroku.postgres.tmp_disk.available metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresTmpDiskAvailableDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresTmpDiskAvailable.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresTmpDiskUsedDataPoint adds a data point to heroku.postgres.tmp_disk.used metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresTmpDiskUsedDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresTmpDiskUsed.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresTransactionIDDataPoint adds a data point to heroku.postgres.transaction.id metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresTransactionIDDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresTransactionID.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuPostgresWalUtilizationDataPoint adds a data point to heroku.postgres.wal.utilization metric.
+func (mb *MetricsBuilder) RecordHerokuPostgresWalUtilizationDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuPostgresWalUtilization.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisConnectionCountDataPoint adds a data point to heroku.redis.connection.count metric.
+func (mb *MetricsBuilder) RecordHerokuRedisConnectionCountDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisConnectionCount.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisDiskIopsDataPoint adds a data point to heroku.redis.disk.iops metric.
+func (mb *MetricsBuilder) RecordHerokuRedisDiskIopsDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string, diskIoDirectionAttributeValue string) {
+	mb.metricHerokuRedisDiskIops.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue, diskIoDirectionAttributeValue)
+}
+
+// RecordHerokuRedisKeysEvictedDataPoint adds a data point to heroku.redis.keys.evicted metric.
+func (mb *MetricsBuilder) RecordHerokuRedisKeysEvictedDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisKeysEvicted.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisKeyspaceHitRatioDataPoint adds a data point to heroku.redis.keyspace.hit_ratio metric.
+func (mb *MetricsBuilder) RecordHerokuRedisKeyspaceHitRatioDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisKeyspaceHitRatio.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisLoadAverage15mDataPoint adds a data point to heroku.redis.load_average.15m metric.
+func (mb *MetricsBuilder) RecordHerokuRedisLoadAverage15mDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisLoadAverage15m.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisLoadAverage1mDataPoint adds a data point to heroku.redis.load_average.1m metric.
+func (mb *MetricsBuilder) RecordHerokuRedisLoadAverage1mDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisLoadAverage1m.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisLoadAverage5mDataPoint adds a data point to heroku.redis.load_average.5m metric.
+func (mb *MetricsBuilder) RecordHerokuRedisLoadAverage5mDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisLoadAverage5m.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisMemoryCachedDataPoint adds a data point to heroku.redis.memory.cached metric.
+func (mb *MetricsBuilder) RecordHerokuRedisMemoryCachedDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisMemoryCached.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisMemoryFreeDataPoint adds a data point to heroku.redis.memory.free metric.
+func (mb *MetricsBuilder) RecordHerokuRedisMemoryFreeDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisMemoryFree.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisMemoryTotalDataPoint adds a data point to heroku.redis.memory.total metric.
+func (mb *MetricsBuilder) RecordHerokuRedisMemoryTotalDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisMemoryTotal.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
+}
+
+// RecordHerokuRedisMemoryUsedDataPoint adds a data point to heroku.redis.memory.used metric.
+func (mb *MetricsBuilder) RecordHerokuRedisMemoryUsedDataPoint(ts pcommon.Timestamp, val float64, herokuAddonAttachmentAttributeValue string, herokuAddonNameAttributeValue string) {
+	mb.metricHerokuRedisMemoryUsed.recordDataPoint(mb.startTime, ts, val, herokuAddonAttachmentAttributeValue, herokuAddonNameAttributeValue)
 }
 
 // RecordHerokuReleasesDataPoint adds a data point to heroku.releases metric.

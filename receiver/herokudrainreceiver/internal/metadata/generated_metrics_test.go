@@ -87,6 +87,42 @@ func TestMetricsBuilder(t *testing.T) {
 			aggMap["heroku.errors"] = mb.metricHerokuErrors.config.AggregationStrategy
 			aggMap["heroku.log.records"] = mb.metricHerokuLogRecords.config.AggregationStrategy
 			aggMap["heroku.logplex.messages.dropped"] = mb.metricHerokuLogplexMessagesDropped.config.AggregationStrategy
+			aggMap["heroku.postgres.connection.count"] = mb.metricHerokuPostgresConnectionCount.config.AggregationStrategy
+			aggMap["heroku.postgres.connection.limit"] = mb.metricHerokuPostgresConnectionLimit.config.AggregationStrategy
+			aggMap["heroku.postgres.connection.utilization"] = mb.metricHerokuPostgresConnectionUtilization.config.AggregationStrategy
+			aggMap["heroku.postgres.connection.waiting"] = mb.metricHerokuPostgresConnectionWaiting.config.AggregationStrategy
+			aggMap["heroku.postgres.db.limit"] = mb.metricHerokuPostgresDbLimit.config.AggregationStrategy
+			aggMap["heroku.postgres.db.size"] = mb.metricHerokuPostgresDbSize.config.AggregationStrategy
+			aggMap["heroku.postgres.db.utilization"] = mb.metricHerokuPostgresDbUtilization.config.AggregationStrategy
+			aggMap["heroku.postgres.disk.iops"] = mb.metricHerokuPostgresDiskIops.config.AggregationStrategy
+			aggMap["heroku.postgres.disk.iops_limit"] = mb.metricHerokuPostgresDiskIopsLimit.config.AggregationStrategy
+			aggMap["heroku.postgres.disk.iops_utilization"] = mb.metricHerokuPostgresDiskIopsUtilization.config.AggregationStrategy
+			aggMap["heroku.postgres.index_cache.hit_ratio"] = mb.metricHerokuPostgresIndexCacheHitRatio.config.AggregationStrategy
+			aggMap["heroku.postgres.load_average.15m"] = mb.metricHerokuPostgresLoadAverage15m.config.AggregationStrategy
+			aggMap["heroku.postgres.load_average.1m"] = mb.metricHerokuPostgresLoadAverage1m.config.AggregationStrategy
+			aggMap["heroku.postgres.load_average.5m"] = mb.metricHerokuPostgresLoadAverage5m.config.AggregationStrategy
+			aggMap["heroku.postgres.memory.cached"] = mb.metricHerokuPostgresMemoryCached.config.AggregationStrategy
+			aggMap["heroku.postgres.memory.free"] = mb.metricHerokuPostgresMemoryFree.config.AggregationStrategy
+			aggMap["heroku.postgres.memory.total"] = mb.metricHerokuPostgresMemoryTotal.config.AggregationStrategy
+			aggMap["heroku.postgres.memory.used"] = mb.metricHerokuPostgresMemoryUsed.config.AggregationStrategy
+			aggMap["heroku.postgres.memory.utilization"] = mb.metricHerokuPostgresMemoryUtilization.config.AggregationStrategy
+			aggMap["heroku.postgres.table.count"] = mb.metricHerokuPostgresTableCount.config.AggregationStrategy
+			aggMap["heroku.postgres.table_cache.hit_ratio"] = mb.metricHerokuPostgresTableCacheHitRatio.config.AggregationStrategy
+			aggMap["heroku.postgres.tmp_disk.available"] = mb.metricHerokuPostgresTmpDiskAvailable.config.AggregationStrategy
+			aggMap["heroku.postgres.tmp_disk.used"] = mb.metricHerokuPostgresTmpDiskUsed.config.AggregationStrategy
+			aggMap["heroku.postgres.transaction.id"] = mb.metricHerokuPostgresTransactionID.config.AggregationStrategy
+			aggMap["heroku.postgres.wal.utilization"] = mb.metricHerokuPostgresWalUtilization.config.AggregationStrategy
+			aggMap["heroku.redis.connection.count"] = mb.metricHerokuRedisConnectionCount.config.AggregationStrategy
+			aggMap["heroku.redis.disk.iops"] = mb.metricHerokuRedisDiskIops.config.AggregationStrategy
+			aggMap["heroku.redis.keys.evicted"] = mb.metricHerokuRedisKeysEvicted.config.AggregationStrategy
+			aggMap["heroku.redis.keyspace.hit_ratio"] = mb.metricHerokuRedisKeyspaceHitRatio.config.AggregationStrategy
+			aggMap["heroku.redis.load_average.15m"] = mb.metricHerokuRedisLoadAverage15m.config.AggregationStrategy
+			aggMap["heroku.redis.load_average.1m"] = mb.metricHerokuRedisLoadAverage1m.config.AggregationStrategy
+			aggMap["heroku.redis.load_average.5m"] = mb.metricHerokuRedisLoadAverage5m.config.AggregationStrategy
+			aggMap["heroku.redis.memory.cached"] = mb.metricHerokuRedisMemoryCached.config.AggregationStrategy
+			aggMap["heroku.redis.memory.free"] = mb.metricHerokuRedisMemoryFree.config.AggregationStrategy
+			aggMap["heroku.redis.memory.total"] = mb.metricHerokuRedisMemoryTotal.config.AggregationStrategy
+			aggMap["heroku.redis.memory.used"] = mb.metricHerokuRedisMemoryUsed.config.AggregationStrategy
 			aggMap["heroku.releases"] = mb.metricHerokuReleases.config.AggregationStrategy
 			aggMap["heroku.router.requests"] = mb.metricHerokuRouterRequests.config.AggregationStrategy
 			aggMap["heroku.scale.operations"] = mb.metricHerokuScaleOperations.config.AggregationStrategy
@@ -220,6 +256,222 @@ func TestMetricsBuilder(t *testing.T) {
 			}
 			defaultMetricsCount++
 			allMetricsCount++
+			mb.RecordHerokuPostgresConnectionCountDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresConnectionCountDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresConnectionLimitDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresConnectionLimitDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresConnectionUtilizationDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresConnectionUtilizationDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresConnectionWaitingDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresConnectionWaitingDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresDbLimitDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresDbLimitDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresDbSizeDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresDbSizeDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresDbUtilizationDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresDbUtilizationDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresDiskIopsDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val", "disk.io.direction-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresDiskIopsDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2", "disk.io.direction-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresDiskIopsLimitDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresDiskIopsLimitDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresDiskIopsUtilizationDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresDiskIopsUtilizationDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresIndexCacheHitRatioDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresIndexCacheHitRatioDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresLoadAverage15mDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresLoadAverage15mDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresLoadAverage1mDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresLoadAverage1mDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresLoadAverage5mDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresLoadAverage5mDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresMemoryCachedDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresMemoryCachedDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresMemoryFreeDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresMemoryFreeDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresMemoryTotalDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresMemoryTotalDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresMemoryUsedDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresMemoryUsedDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresMemoryUtilizationDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresMemoryUtilizationDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresTableCountDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresTableCountDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresTableCacheHitRatioDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresTableCacheHitRatioDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresTmpDiskAvailableDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresTmpDiskAvailableDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresTmpDiskUsedDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresTmpDiskUsedDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresTransactionIDDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresTransactionIDDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuPostgresWalUtilizationDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuPostgresWalUtilizationDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisConnectionCountDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisConnectionCountDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisDiskIopsDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val", "disk.io.direction-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisDiskIopsDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2", "disk.io.direction-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisKeysEvictedDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisKeysEvictedDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisKeyspaceHitRatioDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisKeyspaceHitRatioDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisLoadAverage15mDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisLoadAverage15mDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisLoadAverage1mDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisLoadAverage1mDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisLoadAverage5mDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisLoadAverage5mDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisMemoryCachedDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisMemoryCachedDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisMemoryFreeDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisMemoryFreeDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisMemoryTotalDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisMemoryTotalDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
+			mb.RecordHerokuRedisMemoryUsedDataPoint(ts, 1, "heroku.addon.attachment-val", "heroku.addon.name-val")
+			if tt.name == "reaggregate_set" {
+				mb.RecordHerokuRedisMemoryUsedDataPoint(ts, 3, "heroku.addon.attachment-val-2", "heroku.addon.name-val-2")
+			}
+			defaultMetricsCount++
+			allMetricsCount++
 			mb.RecordHerokuReleasesDataPoint(ts, 1, "user.email-val")
 			if tt.name == "reaggregate_set" {
 				mb.RecordHerokuReleasesDataPoint(ts, 3, "user.email-val-2")
@@ -265,6 +517,42 @@ func TestMetricsBuilder(t *testing.T) {
 				assert.Empty(t, mb.metricHerokuErrors.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuLogRecords.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuLogplexMessagesDropped.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresConnectionCount.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresConnectionLimit.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresConnectionUtilization.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresConnectionWaiting.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresDbLimit.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresDbSize.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresDbUtilization.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresDiskIops.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresDiskIopsLimit.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresDiskIopsUtilization.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresIndexCacheHitRatio.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresLoadAverage15m.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresLoadAverage1m.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresLoadAverage5m.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresMemoryCached.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresMemoryFree.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresMemoryTotal.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresMemoryUsed.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresMemoryUtilization.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresTableCount.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresTableCacheHitRatio.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresTmpDiskAvailable.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresTmpDiskUsed.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresTransactionID.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuPostgresWalUtilization.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisConnectionCount.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisDiskIops.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisKeysEvicted.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisKeyspaceHitRatio.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisLoadAverage15m.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisLoadAverage1m.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisLoadAverage5m.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisMemoryCached.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisMemoryFree.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisMemoryTotal.aggDataPoints)
+				assert.Empty(t, mb.metricHerokuRedisMemoryUsed.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuReleases.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuRouterRequests.aggDataPoints)
 				assert.Empty(t, mb.metricHerokuScaleOperations.aggDataPoints)
@@ -1192,6 +1480,1640 @@ func TestMetricsBuilder(t *testing.T) {
 							assert.Equal(t, int64(3), dp.IntValue())
 						}
 						_, ok := dp.Attributes().Get("heroku.error.code")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.connection.count":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.connection.count"], "Found a duplicate in the metrics slice: heroku.postgres.connection.count")
+						validatedMetrics["heroku.postgres.connection.count"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Connections established to the database. From Heroku Postgres metric lines (`sample#active-connections`).", mi.Description())
+						assert.Equal(t, "{connection}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.connection.count"], "Found a duplicate in the metrics slice: heroku.postgres.connection.count")
+						validatedMetrics["heroku.postgres.connection.count"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Connections established to the database. From Heroku Postgres metric lines (`sample#active-connections`).", mi.Description())
+						assert.Equal(t, "{connection}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.connection.count"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.connection.limit":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.connection.limit"], "Found a duplicate in the metrics slice: heroku.postgres.connection.limit")
+						validatedMetrics["heroku.postgres.connection.limit"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Connection limit of the plan. From Heroku Postgres metric lines (`sample#max-connections`).", mi.Description())
+						assert.Equal(t, "{connection}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.connection.limit"], "Found a duplicate in the metrics slice: heroku.postgres.connection.limit")
+						validatedMetrics["heroku.postgres.connection.limit"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Connection limit of the plan. From Heroku Postgres metric lines (`sample#max-connections`).", mi.Description())
+						assert.Equal(t, "{connection}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.connection.limit"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.connection.utilization":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.connection.utilization"], "Found a duplicate in the metrics slice: heroku.postgres.connection.utilization")
+						validatedMetrics["heroku.postgres.connection.utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Active connections as a fraction (0–1) of the limit. From Heroku Postgres metric lines (`sample#connections-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.connection.utilization"], "Found a duplicate in the metrics slice: heroku.postgres.connection.utilization")
+						validatedMetrics["heroku.postgres.connection.utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Active connections as a fraction (0–1) of the limit. From Heroku Postgres metric lines (`sample#connections-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.connection.utilization"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.connection.waiting":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.connection.waiting"], "Found a duplicate in the metrics slice: heroku.postgres.connection.waiting")
+						validatedMetrics["heroku.postgres.connection.waiting"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Connections waiting on a lock. From Heroku Postgres metric lines (`sample#waiting-connections`).", mi.Description())
+						assert.Equal(t, "{connection}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.connection.waiting"], "Found a duplicate in the metrics slice: heroku.postgres.connection.waiting")
+						validatedMetrics["heroku.postgres.connection.waiting"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Connections waiting on a lock. From Heroku Postgres metric lines (`sample#waiting-connections`).", mi.Description())
+						assert.Equal(t, "{connection}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.connection.waiting"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.db.limit":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.db.limit"], "Found a duplicate in the metrics slice: heroku.postgres.db.limit")
+						validatedMetrics["heroku.postgres.db.limit"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Largest database size the plan allows. From Heroku Postgres metric lines (`sample#db-max-size`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.db.limit"], "Found a duplicate in the metrics slice: heroku.postgres.db.limit")
+						validatedMetrics["heroku.postgres.db.limit"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Largest database size the plan allows. From Heroku Postgres metric lines (`sample#db-max-size`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.db.limit"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.db.size":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.db.size"], "Found a duplicate in the metrics slice: heroku.postgres.db.size")
+						validatedMetrics["heroku.postgres.db.size"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Size of the database on disk. From Heroku Postgres metric lines (`sample#db_size`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.db.size"], "Found a duplicate in the metrics slice: heroku.postgres.db.size")
+						validatedMetrics["heroku.postgres.db.size"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Size of the database on disk. From Heroku Postgres metric lines (`sample#db_size`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.db.size"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.db.utilization":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.db.utilization"], "Found a duplicate in the metrics slice: heroku.postgres.db.utilization")
+						validatedMetrics["heroku.postgres.db.utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Database size as a fraction (0–1) of the plan's limit. From Heroku Postgres metric lines (`sample#db-size-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.db.utilization"], "Found a duplicate in the metrics slice: heroku.postgres.db.utilization")
+						validatedMetrics["heroku.postgres.db.utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Database size as a fraction (0–1) of the plan's limit. From Heroku Postgres metric lines (`sample#db-size-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.db.utilization"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.disk.iops":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.disk.iops"], "Found a duplicate in the metrics slice: heroku.postgres.disk.iops")
+						validatedMetrics["heroku.postgres.disk.iops"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Disk operations per second, by direction (read, write). From Heroku Postgres metric lines (`sample#read-iops`, `sample#write-iops`).", mi.Description())
+						assert.Equal(t, "{operation}/s", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+						diskIoDirectionAttrVal, ok := dp.Attributes().Get("disk.io.direction")
+						assert.True(t, ok)
+						assert.Equal(t, "disk.io.direction-val", diskIoDirectionAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.disk.iops"], "Found a duplicate in the metrics slice: heroku.postgres.disk.iops")
+						validatedMetrics["heroku.postgres.disk.iops"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Disk operations per second, by direction (read, write). From Heroku Postgres metric lines (`sample#read-iops`, `sample#write-iops`).", mi.Description())
+						assert.Equal(t, "{operation}/s", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.disk.iops"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("disk.io.direction")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.disk.iops_limit":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.disk.iops_limit"], "Found a duplicate in the metrics slice: heroku.postgres.disk.iops_limit")
+						validatedMetrics["heroku.postgres.disk.iops_limit"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Provisioned disk operations per second of the plan. From Heroku Postgres metric lines (`sample#max-iops`).", mi.Description())
+						assert.Equal(t, "{operation}/s", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.disk.iops_limit"], "Found a duplicate in the metrics slice: heroku.postgres.disk.iops_limit")
+						validatedMetrics["heroku.postgres.disk.iops_limit"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Provisioned disk operations per second of the plan. From Heroku Postgres metric lines (`sample#max-iops`).", mi.Description())
+						assert.Equal(t, "{operation}/s", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.disk.iops_limit"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.disk.iops_utilization":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.disk.iops_utilization"], "Found a duplicate in the metrics slice: heroku.postgres.disk.iops_utilization")
+						validatedMetrics["heroku.postgres.disk.iops_utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Disk operations as a fraction (0–1) of the provisioned IOPS. From Heroku Postgres metric lines (`sample#iops-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.disk.iops_utilization"], "Found a duplicate in the metrics slice: heroku.postgres.disk.iops_utilization")
+						validatedMetrics["heroku.postgres.disk.iops_utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Disk operations as a fraction (0–1) of the provisioned IOPS. From Heroku Postgres metric lines (`sample#iops-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.disk.iops_utilization"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.index_cache.hit_ratio":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.index_cache.hit_ratio"], "Found a duplicate in the metrics slice: heroku.postgres.index_cache.hit_ratio")
+						validatedMetrics["heroku.postgres.index_cache.hit_ratio"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Fraction (0–1) of index block reads served from the buffer cache. From Heroku Postgres metric lines (`sample#index-cache-hit-rate`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.index_cache.hit_ratio"], "Found a duplicate in the metrics slice: heroku.postgres.index_cache.hit_ratio")
+						validatedMetrics["heroku.postgres.index_cache.hit_ratio"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Fraction (0–1) of index block reads served from the buffer cache. From Heroku Postgres metric lines (`sample#index-cache-hit-rate`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.index_cache.hit_ratio"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.load_average.15m":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.load_average.15m"], "Found a duplicate in the metrics slice: heroku.postgres.load_average.15m")
+						validatedMetrics["heroku.postgres.load_average.15m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 15 minutes. From Heroku Postgres metric lines (`sample#load-avg-15m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.load_average.15m"], "Found a duplicate in the metrics slice: heroku.postgres.load_average.15m")
+						validatedMetrics["heroku.postgres.load_average.15m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 15 minutes. From Heroku Postgres metric lines (`sample#load-avg-15m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.load_average.15m"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.load_average.1m":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.load_average.1m"], "Found a duplicate in the metrics slice: heroku.postgres.load_average.1m")
+						validatedMetrics["heroku.postgres.load_average.1m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 1 minute. From Heroku Postgres metric lines (`sample#load-avg-1m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.load_average.1m"], "Found a duplicate in the metrics slice: heroku.postgres.load_average.1m")
+						validatedMetrics["heroku.postgres.load_average.1m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 1 minute. From Heroku Postgres metric lines (`sample#load-avg-1m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.load_average.1m"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.load_average.5m":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.load_average.5m"], "Found a duplicate in the metrics slice: heroku.postgres.load_average.5m")
+						validatedMetrics["heroku.postgres.load_average.5m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 5 minutes. From Heroku Postgres metric lines (`sample#load-avg-5m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.load_average.5m"], "Found a duplicate in the metrics slice: heroku.postgres.load_average.5m")
+						validatedMetrics["heroku.postgres.load_average.5m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 5 minutes. From Heroku Postgres metric lines (`sample#load-avg-5m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.load_average.5m"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.memory.cached":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.cached"], "Found a duplicate in the metrics slice: heroku.postgres.memory.cached")
+						validatedMetrics["heroku.postgres.memory.cached"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory used by the OS page cache. From Heroku Postgres metric lines (`sample#memory-cached`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.cached"], "Found a duplicate in the metrics slice: heroku.postgres.memory.cached")
+						validatedMetrics["heroku.postgres.memory.cached"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory used by the OS page cache. From Heroku Postgres metric lines (`sample#memory-cached`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.memory.cached"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.memory.free":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.free"], "Found a duplicate in the metrics slice: heroku.postgres.memory.free")
+						validatedMetrics["heroku.postgres.memory.free"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Free server memory. From Heroku Postgres metric lines (`sample#memory-free`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.free"], "Found a duplicate in the metrics slice: heroku.postgres.memory.free")
+						validatedMetrics["heroku.postgres.memory.free"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Free server memory. From Heroku Postgres metric lines (`sample#memory-free`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.memory.free"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.memory.total":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.total"], "Found a duplicate in the metrics slice: heroku.postgres.memory.total")
+						validatedMetrics["heroku.postgres.memory.total"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Total server memory. From Heroku Postgres metric lines (`sample#memory-total`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.total"], "Found a duplicate in the metrics slice: heroku.postgres.memory.total")
+						validatedMetrics["heroku.postgres.memory.total"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Total server memory. From Heroku Postgres metric lines (`sample#memory-total`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.memory.total"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.memory.used":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.used"], "Found a duplicate in the metrics slice: heroku.postgres.memory.used")
+						validatedMetrics["heroku.postgres.memory.used"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory used by Postgres processes. From Heroku Postgres metric lines (`sample#memory-postgres`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.used"], "Found a duplicate in the metrics slice: heroku.postgres.memory.used")
+						validatedMetrics["heroku.postgres.memory.used"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory used by Postgres processes. From Heroku Postgres metric lines (`sample#memory-postgres`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.memory.used"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.memory.utilization":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.utilization"], "Found a duplicate in the metrics slice: heroku.postgres.memory.utilization")
+						validatedMetrics["heroku.postgres.memory.utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory in use as a fraction (0–1) of the total. From Heroku Postgres metric lines (`sample#memory-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.memory.utilization"], "Found a duplicate in the metrics slice: heroku.postgres.memory.utilization")
+						validatedMetrics["heroku.postgres.memory.utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory in use as a fraction (0–1) of the total. From Heroku Postgres metric lines (`sample#memory-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.memory.utilization"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.table.count":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.table.count"], "Found a duplicate in the metrics slice: heroku.postgres.table.count")
+						validatedMetrics["heroku.postgres.table.count"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Number of tables in the database. From Heroku Postgres metric lines (`sample#tables`).", mi.Description())
+						assert.Equal(t, "{table}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.table.count"], "Found a duplicate in the metrics slice: heroku.postgres.table.count")
+						validatedMetrics["heroku.postgres.table.count"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Number of tables in the database. From Heroku Postgres metric lines (`sample#tables`).", mi.Description())
+						assert.Equal(t, "{table}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.table.count"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.table_cache.hit_ratio":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.table_cache.hit_ratio"], "Found a duplicate in the metrics slice: heroku.postgres.table_cache.hit_ratio")
+						validatedMetrics["heroku.postgres.table_cache.hit_ratio"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Fraction (0–1) of table block reads served from the buffer cache. From Heroku Postgres metric lines (`sample#table-cache-hit-rate`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.table_cache.hit_ratio"], "Found a duplicate in the metrics slice: heroku.postgres.table_cache.hit_ratio")
+						validatedMetrics["heroku.postgres.table_cache.hit_ratio"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Fraction (0–1) of table block reads served from the buffer cache. From Heroku Postgres metric lines (`sample#table-cache-hit-rate`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.table_cache.hit_ratio"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.tmp_disk.available":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.tmp_disk.available"], "Found a duplicate in the metrics slice: heroku.postgres.tmp_disk.available")
+						validatedMetrics["heroku.postgres.tmp_disk.available"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Temporary disk space available (logged in bytes with no suffix). From Heroku Postgres metric lines (`sample#tmp-disk-available`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.tmp_disk.available"], "Found a duplicate in the metrics slice: heroku.postgres.tmp_disk.available")
+						validatedMetrics["heroku.postgres.tmp_disk.available"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Temporary disk space available (logged in bytes with no suffix). From Heroku Postgres metric lines (`sample#tmp-disk-available`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.tmp_disk.available"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.tmp_disk.used":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.tmp_disk.used"], "Found a duplicate in the metrics slice: heroku.postgres.tmp_disk.used")
+						validatedMetrics["heroku.postgres.tmp_disk.used"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Temporary disk space in use (logged in bytes with no suffix). From Heroku Postgres metric lines (`sample#tmp-disk-used`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.tmp_disk.used"], "Found a duplicate in the metrics slice: heroku.postgres.tmp_disk.used")
+						validatedMetrics["heroku.postgres.tmp_disk.used"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Temporary disk space in use (logged in bytes with no suffix). From Heroku Postgres metric lines (`sample#tmp-disk-used`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.tmp_disk.used"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.transaction.id":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.transaction.id"], "Found a duplicate in the metrics slice: heroku.postgres.transaction.id")
+						validatedMetrics["heroku.postgres.transaction.id"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Current transaction ID; it only grows, so its rate is the rate of write transactions. From Heroku Postgres metric lines (`sample#current_transaction`).", mi.Description())
+						assert.Equal(t, "{transaction}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.transaction.id"], "Found a duplicate in the metrics slice: heroku.postgres.transaction.id")
+						validatedMetrics["heroku.postgres.transaction.id"] = true
+						assert.Equal(t, pmetric.MetricTypeSum, mi.Type())
+						assert.Equal(t, 1, mi.Sum().DataPoints().Len())
+						assert.Equal(t, "Current transaction ID; it only grows, so its rate is the rate of write transactions. From Heroku Postgres metric lines (`sample#current_transaction`).", mi.Description())
+						assert.Equal(t, "{transaction}", mi.Unit())
+						assert.True(t, mi.Sum().IsMonotonic())
+						assert.Equal(t, pmetric.AggregationTemporalityCumulative, mi.Sum().AggregationTemporality())
+						dp := mi.Sum().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.transaction.id"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.postgres.wal.utilization":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.postgres.wal.utilization"], "Found a duplicate in the metrics slice: heroku.postgres.wal.utilization")
+						validatedMetrics["heroku.postgres.wal.utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "WAL volume in use as a fraction (0–1), despite the key's name. From Heroku Postgres metric lines (`sample#wal-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.postgres.wal.utilization"], "Found a duplicate in the metrics slice: heroku.postgres.wal.utilization")
+						validatedMetrics["heroku.postgres.wal.utilization"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "WAL volume in use as a fraction (0–1), despite the key's name. From Heroku Postgres metric lines (`sample#wal-percentage-used`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.postgres.wal.utilization"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.connection.count":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.connection.count"], "Found a duplicate in the metrics slice: heroku.redis.connection.count")
+						validatedMetrics["heroku.redis.connection.count"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Client connections to Redis. From Heroku Data for Redis metric lines (`sample#active-connections`).", mi.Description())
+						assert.Equal(t, "{connection}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.connection.count"], "Found a duplicate in the metrics slice: heroku.redis.connection.count")
+						validatedMetrics["heroku.redis.connection.count"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Client connections to Redis. From Heroku Data for Redis metric lines (`sample#active-connections`).", mi.Description())
+						assert.Equal(t, "{connection}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.connection.count"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.disk.iops":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.disk.iops"], "Found a duplicate in the metrics slice: heroku.redis.disk.iops")
+						validatedMetrics["heroku.redis.disk.iops"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Disk operations per second, by direction (read, write). From Heroku Data for Redis metric lines (`sample#read-iops`, `sample#write-iops`).", mi.Description())
+						assert.Equal(t, "{operation}/s", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+						diskIoDirectionAttrVal, ok := dp.Attributes().Get("disk.io.direction")
+						assert.True(t, ok)
+						assert.Equal(t, "disk.io.direction-val", diskIoDirectionAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.disk.iops"], "Found a duplicate in the metrics slice: heroku.redis.disk.iops")
+						validatedMetrics["heroku.redis.disk.iops"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Disk operations per second, by direction (read, write). From Heroku Data for Redis metric lines (`sample#read-iops`, `sample#write-iops`).", mi.Description())
+						assert.Equal(t, "{operation}/s", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.disk.iops"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("disk.io.direction")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.keys.evicted":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.keys.evicted"], "Found a duplicate in the metrics slice: heroku.redis.keys.evicted")
+						validatedMetrics["heroku.redis.keys.evicted"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Keys evicted because of the maxmemory policy, as reported. From Heroku Data for Redis metric lines (`sample#evicted-keys`).", mi.Description())
+						assert.Equal(t, "{key}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.keys.evicted"], "Found a duplicate in the metrics slice: heroku.redis.keys.evicted")
+						validatedMetrics["heroku.redis.keys.evicted"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Keys evicted because of the maxmemory policy, as reported. From Heroku Data for Redis metric lines (`sample#evicted-keys`).", mi.Description())
+						assert.Equal(t, "{key}", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.keys.evicted"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.keyspace.hit_ratio":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.keyspace.hit_ratio"], "Found a duplicate in the metrics slice: heroku.redis.keyspace.hit_ratio")
+						validatedMetrics["heroku.redis.keyspace.hit_ratio"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Fraction (0–1) of key lookups that found the key. From Heroku Data for Redis metric lines (`sample#hit-rate`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.keyspace.hit_ratio"], "Found a duplicate in the metrics slice: heroku.redis.keyspace.hit_ratio")
+						validatedMetrics["heroku.redis.keyspace.hit_ratio"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Fraction (0–1) of key lookups that found the key. From Heroku Data for Redis metric lines (`sample#hit-rate`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.keyspace.hit_ratio"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.load_average.15m":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.load_average.15m"], "Found a duplicate in the metrics slice: heroku.redis.load_average.15m")
+						validatedMetrics["heroku.redis.load_average.15m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 15 minutes. From Heroku Data for Redis metric lines (`sample#load-avg-15m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.load_average.15m"], "Found a duplicate in the metrics slice: heroku.redis.load_average.15m")
+						validatedMetrics["heroku.redis.load_average.15m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 15 minutes. From Heroku Data for Redis metric lines (`sample#load-avg-15m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.load_average.15m"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.load_average.1m":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.load_average.1m"], "Found a duplicate in the metrics slice: heroku.redis.load_average.1m")
+						validatedMetrics["heroku.redis.load_average.1m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 1 minute. From Heroku Data for Redis metric lines (`sample#load-avg-1m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.load_average.1m"], "Found a duplicate in the metrics slice: heroku.redis.load_average.1m")
+						validatedMetrics["heroku.redis.load_average.1m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 1 minute. From Heroku Data for Redis metric lines (`sample#load-avg-1m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.load_average.1m"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.load_average.5m":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.load_average.5m"], "Found a duplicate in the metrics slice: heroku.redis.load_average.5m")
+						validatedMetrics["heroku.redis.load_average.5m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 5 minutes. From Heroku Data for Redis metric lines (`sample#load-avg-5m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.load_average.5m"], "Found a duplicate in the metrics slice: heroku.redis.load_average.5m")
+						validatedMetrics["heroku.redis.load_average.5m"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Server load average over 5 minutes. From Heroku Data for Redis metric lines (`sample#load-avg-5m`).", mi.Description())
+						assert.Equal(t, "1", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.load_average.5m"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.memory.cached":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.memory.cached"], "Found a duplicate in the metrics slice: heroku.redis.memory.cached")
+						validatedMetrics["heroku.redis.memory.cached"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory used by the OS page cache. From Heroku Data for Redis metric lines (`sample#memory-cached`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.memory.cached"], "Found a duplicate in the metrics slice: heroku.redis.memory.cached")
+						validatedMetrics["heroku.redis.memory.cached"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory used by the OS page cache. From Heroku Data for Redis metric lines (`sample#memory-cached`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.memory.cached"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.memory.free":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.memory.free"], "Found a duplicate in the metrics slice: heroku.redis.memory.free")
+						validatedMetrics["heroku.redis.memory.free"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Free server memory. From Heroku Data for Redis metric lines (`sample#memory-free`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.memory.free"], "Found a duplicate in the metrics slice: heroku.redis.memory.free")
+						validatedMetrics["heroku.redis.memory.free"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Free server memory. From Heroku Data for Redis metric lines (`sample#memory-free`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.memory.free"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.memory.total":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.memory.total"], "Found a duplicate in the metrics slice: heroku.redis.memory.total")
+						validatedMetrics["heroku.redis.memory.total"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Total server memory. From Heroku Data for Redis metric lines (`sample#memory-total`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.memory.total"], "Found a duplicate in the metrics slice: heroku.redis.memory.total")
+						validatedMetrics["heroku.redis.memory.total"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Total server memory. From Heroku Data for Redis metric lines (`sample#memory-total`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.memory.total"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
+						assert.False(t, ok)
+					}
+				case "heroku.redis.memory.used":
+					if tt.name != "reaggregate_set" {
+						assert.False(t, validatedMetrics["heroku.redis.memory.used"], "Found a duplicate in the metrics slice: heroku.redis.memory.used")
+						validatedMetrics["heroku.redis.memory.used"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory used by Redis itself. From Heroku Data for Redis metric lines (`sample#memory-redis`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						herokuAddonAttachmentAttrVal, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.attachment-val", herokuAddonAttachmentAttrVal.Str())
+						herokuAddonNameAttrVal, ok := dp.Attributes().Get("heroku.addon.name")
+						assert.True(t, ok)
+						assert.Equal(t, "heroku.addon.name-val", herokuAddonNameAttrVal.Str())
+					} else {
+						assert.False(t, validatedMetrics["heroku.redis.memory.used"], "Found a duplicate in the metrics slice: heroku.redis.memory.used")
+						validatedMetrics["heroku.redis.memory.used"] = true
+						assert.Equal(t, pmetric.MetricTypeGauge, mi.Type())
+						assert.Equal(t, 1, mi.Gauge().DataPoints().Len())
+						assert.Equal(t, "Memory used by Redis itself. From Heroku Data for Redis metric lines (`sample#memory-redis`).", mi.Description())
+						assert.Equal(t, "By", mi.Unit())
+						dp := mi.Gauge().DataPoints().At(0)
+						assert.Equal(t, start, dp.StartTimestamp())
+						assert.Equal(t, ts, dp.Timestamp())
+						assert.Equal(t, pmetric.NumberDataPointValueTypeDouble, dp.ValueType())
+						switch aggMap["heroku.redis.memory.used"] {
+						case "sum":
+							assert.InDelta(t, float64(4), dp.DoubleValue(), 0.01)
+						case "avg":
+							assert.InDelta(t, float64(2), dp.DoubleValue(), 0.01)
+						case "min":
+							assert.InDelta(t, float64(1), dp.DoubleValue(), 0.01)
+						case "max":
+							assert.InDelta(t, float64(3), dp.DoubleValue(), 0.01)
+						}
+						_, ok := dp.Attributes().Get("heroku.addon.attachment")
+						assert.False(t, ok)
+						_, ok = dp.Attributes().Get("heroku.addon.name")
 						assert.False(t, ok)
 					}
 				case "heroku.releases":

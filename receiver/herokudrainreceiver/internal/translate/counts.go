@@ -120,12 +120,13 @@ func (b *Batch) recordRouterRequests() {
 
 // markCountersDelta marks the builder's sums as what they are before the
 // aggregator adds them up: this batch's counts. metadata.yaml declares them
-// cumulative, which is what the receiver emits by default.
+// cumulative, which is what the receiver emits by default. Totals an add-on
+// reports stay cumulative: the aggregator keeps their latest value.
 func markCountersDelta(md pmetric.Metrics) {
 	for _, rm := range md.ResourceMetrics().All() {
 		for _, sm := range rm.ScopeMetrics().All() {
 			for _, m := range sm.Metrics().All() {
-				if m.Type() == pmetric.MetricTypeSum {
+				if m.Type() == pmetric.MetricTypeSum && !reportedTotals[m.Name()] {
 					m.Sum().SetAggregationTemporality(pmetric.AggregationTemporalityDelta)
 				}
 			}

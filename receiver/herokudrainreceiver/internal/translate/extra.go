@@ -91,19 +91,3 @@ func (e *extraMetrics) deltaSum(name, source []byte, unit string, v float64) {
 	}
 	e.sums[string(e.sumKey)] = dp
 }
-
-// cumulativeSum adds a point to a monotonic cumulative sum whose start is
-// unknown (a running total such as Postgres' transaction id).
-func (e *extraMetrics) cumulativeSum(name, unit, desc string, ts pcommon.Timestamp, v float64) pcommon.Map {
-	m := e.metric(name, func(m pmetric.Metric) {
-		m.SetUnit(unit)
-		m.SetDescription(desc)
-		s := m.SetEmptySum()
-		s.SetIsMonotonic(true)
-		s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
-	})
-	dp := m.Sum().DataPoints().AppendEmpty()
-	dp.SetTimestamp(ts)
-	dp.SetDoubleValue(v)
-	return dp.Attributes()
-}

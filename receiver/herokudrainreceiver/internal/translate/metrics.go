@@ -234,33 +234,30 @@ func (b *Batch) addAPIEvent(ev *heroku.APIEvent, ts pcommon.Timestamp) {
 	}
 }
 
-// addAddon records a Heroku Postgres or Redis metric line as gauges with
-// the curated names of heroku.AddonTable (fallback names for unknown keys).
+// addAddon records a Heroku Postgres or Redis metric line: known keys
+// through the metrics declared in metadata.yaml (heroku.AddonTable says
+// which), unknown keys as gauges named after the key.
 func (b *Batch) addAddon(a *heroku.AddonMetrics, ts pcommon.Timestamp) {
+	attach, addon := string(a.Source), string(a.Addon)
 	for i := range a.Samples {
 		s := &a.Samples[i]
-		var name, unit, desc string
-		kind := heroku.MetricGauge
 		if s.Info != nil {
-			name, unit, desc, kind = s.Info.Name, s.Info.Unit, s.Info.Description, s.Info.Kind
-		} else {
-			b.nameBuf = s.AppendName(b.nameBuf[:0], a.Service)
-			name, unit = string(b.nameBuf), sampleUnit(s.Unit, s.RawUnit)
+			if rec, ok := addonRecorders[s.Info.Name]; ok {
+				if s.Info.AttrKey != "" {
+					rec(b.set.Builder, ts, s.Value, attach, addon, s.Info.AttrValue)
+				} else {
+					rec(b.set.Builder, ts, s.Value, attach, addon)
+				}
+				continue
+			}
 		}
-		var attrs pcommon.Map
-		if kind == heroku.MetricCounter {
-			attrs = b.extra.cumulativeSum(name, unit, desc, ts, s.Value)
-		} else {
-			attrs = b.extra.gauge(name, unit, desc, ts, s.Value)
+		b.nameBuf = s.AppendName(b.nameBuf[:0], a.Service)
+		attrs := b.extra.gauge(string(b.nameBuf), sampleUnit(s.Unit, s.RawUnit), "", ts, s.Value)
+		if attach != "" {
+			attrs.PutStr(AttrAddonAttach, attach)
 		}
-		if len(a.Source) > 0 {
-			attrs.PutStr(AttrAddonAttach, string(a.Source))
-		}
-		if len(a.Addon) > 0 {
-			attrs.PutStr(AttrAddonName, string(a.Addon))
-		}
-		if s.Info != nil && s.Info.AttrKey != "" {
-			attrs.PutStr(s.Info.AttrKey, s.Info.AttrValue)
+		if addon != "" {
+			attrs.PutStr(AttrAddonName, addon)
 		}
 	}
 }
