@@ -117,9 +117,11 @@ dashboards:
 
 ## check-dashboards: vet and test the generator; its tests fail when the
 ## committed JSON or panel map is stale, or when the JSON does not read back
-## strictly through the SDK's types.
+## strictly through the SDK's types. Also vets the build-tagged backends
+## test, which plain `go vet ./...` skips.
 check-dashboards:
 	cd dashboards && $(GO) vet ./... && $(GO) test -count=1 ./...
+	$(GO) vet -tags backends ./e2e/
 
 ## test-e2e: the dashboards against real backends. Installs what is
 ## missing: Debian's prometheus (apt-get) and VictoriaLogs (go install into

@@ -105,14 +105,18 @@ func expectations(led *ledger, bounds map[string]bucketBounds) map[string]check 
 	latByMethod := map[string][]float64{}
 	failedByPath, connectByPath, serviceByPath := map[string]float64{}, map[string]float64{}, map[string]float64{}
 	pathService := map[string][]float64{}
+	n := 0.0
 	for _, r := range led.requests {
 		st := strconv.Itoa(r.status)
-		if r.status != 200 {
-			failed++
-			failedByPath["requests|"+r.path]++
+		if !r.dup {
+			n++
+			if r.status != 200 {
+				failed++
+				failedByPath["requests|"+r.path]++
+			}
+			statusByDyno[r.dyno+"|"+st]++
+			byStatus[st]++
 		}
-		statusByDyno[r.dyno+"|"+st]++
-		byStatus[st]++
 		if r.connect >= 0 {
 			connect = append(connect, float64(r.connect)/1000)
 			connectByPath["connect_ms|"+r.path] = math.Max(connectByPath["connect_ms|"+r.path], float64(r.connect))
@@ -130,7 +134,6 @@ func expectations(led *ledger, bounds map[string]bucketBounds) map[string]check 
 			bytesByDyno[r.dyno] += float64(r.bytes)
 		}
 	}
-	n := float64(len(led.requests))
 	const ov = "overview/"
 	stat(ov+"Total Request Count/A", n)
 	c[ov+"Average Connection Time/A"] = check{want: one(sum(connect) / float64(len(connect))), tol: 1e-9}

@@ -21,6 +21,9 @@ type request struct {
 	status                           int
 	connect, service, bytes          int // -1: the field is empty on the line
 	severity                         string
+	// dup marks a second line with an earlier line's request id: a request
+	// counts once, but line-based numbers (histograms, log rows) see both.
+	dup bool
 }
 
 func (r request) dynoType() string {
@@ -161,6 +164,16 @@ func (m *mix) router(r request) {
 	}
 }
 
+// repeatLastRouterLine sends the last router line again, as Heroku
+// sometimes does: same request id, same fields.
+func (m *mix) repeatLastRouterLine() {
+	r := m.led.requests[len(m.led.requests)-1]
+	msg := m.cur.msgs[len(m.cur.msgs)-1]
+	m.add(msg, recordKey{"heroku", "router", r.dynoType(), r.severity})
+	r.dup = true
+	m.led.requests = append(m.led.requests, r)
+}
+
 var codeDesc = map[string]string{
 	"H10": "App crashed", "H12": "Request timeout", "H13": "Connection closed without response",
 	"H14": "No web processes running", "H15": "Idle connection", "H18": "Server Request Interrupted",
@@ -273,6 +286,9 @@ func buildMix(start time.Time) *mix {
 			m.to(i/20%2, 1)
 		}
 		m.router(m.randomRequest())
+		if i == 30 {
+			m.repeatLastRouterLine()
+		}
 	}
 	m.to(1, 1)
 	m.routerErrors()

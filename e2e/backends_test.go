@@ -60,9 +60,9 @@ func TestDashboardsOnRealBackends(t *testing.T) {
 	// Phase 1 is in both backends: every request counted, the runtime
 	// gauges stored, every record searchable.
 	waitFor(t, "phase 1 in Prometheus", 90*time.Second, func() (bool, string) {
-		v, err := promValue(prom, `sum(heroku_router_requests_total{job="`+mixApp+`"})`)
+		v, err := promValue(prom, `sum(heroku_log_records_total{job="`+mixApp+`"})`)
 		g, _ := promValue(prom, `count(heroku_dyno_memory_rss_bytes{job="`+mixApp+`"})`)
-		return err == nil && v == float64(len(led.requests)) && g == float64(len(led.runtime)), fmt.Sprintf("requests %v, rss gauges %v, %v", v, g, err)
+		return err == nil && v == float64(lines) && g == float64(len(led.runtime)), fmt.Sprintf("records %v, rss gauges %v, %v", v, g, err)
 	})
 	waitForLogs(t, vlogs, full.start, lines)
 	t.Logf("phase 1 (%d lines in %d batches) stored after %v", lines, countBatches(m, 1), time.Since(began).Round(time.Millisecond))
