@@ -108,6 +108,12 @@ func panelBuilder(p panel) (cog.Builder[dashboard.Panel], error) {
 		if p.unit != "" {
 			b.Unit(p.unit)
 		}
+		if p.queries[0].logsType != vlogsRaw {
+			// Stats come as one frame per group and result: labels become
+			// columns and the frames one table (a row per group).
+			b.WithTransformation(dashboard.DataTransformerConfig{Id: "labelsToFields", Options: map[string]any{}}).
+				WithTransformation(dashboard.DataTransformerConfig{Id: "merge", Options: map[string]any{}})
+		}
 		return b, nil
 	case kindBarGauge:
 		return bargauge.NewPanelBuilder().Title(p.title).Description(p.desc).Datasource(ds).Targets(ts).Unit(p.unit).
