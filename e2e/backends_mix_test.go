@@ -60,6 +60,7 @@ type ledger struct {
 	runtime    []*runtimeSample
 	dropped    int
 	measure    []float64         // seconds
+	dbSize     float64           // bytes, from the one Heroku Postgres metrics line
 	appErrors  map[[2]string]int // message, procid of app-channel error lines
 	phrases    map[string]int    // app lines containing a phrase
 	first      time.Time
@@ -363,6 +364,10 @@ func buildMix(start time.Time) *mix {
 		led.measure = append(led.measure, ms/1000)
 	}
 	m.l10(12)
+	led.dbSize = 147391814791
+	m.line(time.Second, logplextest.PRIAddon, "app", "heroku-postgres",
+		fmt.Sprintf("source=HEROKU_POSTGRESQL_GREEN addon=postgresql-opaque-12345 sample#db_size=%.0fbytes sample#tables=67 sample#active-connections=41", led.dbSize),
+		"postgres", "", "info")
 
 	// Runtime metrics, phase 1: one batch to replica A.
 	m.to(0, 1)

@@ -231,6 +231,8 @@ func extraChecks(t *testing.T, prom, vlogs string, w window, led *ledger, lines 
 		{`sum(last_over_time(db_query_seconds_sum` + app + `[$__range]))`, sum(led.measure)},
 		{`sum(last_over_time(heroku_log_records_total` + app + `[$__range]))`, recs},
 		{`count(count by (instance) (heroku_log_records_total` + app + `))`, 2},
+		// Add-on gauges arrive (a refused write would lose them first).
+		{`max(last_over_time(heroku_postgres_db_size_bytes` + app + `[$__range]))`, led.dbSize},
 	} {
 		res, err := promQuery(prom, w, q.expr, true)
 		if err == nil {
