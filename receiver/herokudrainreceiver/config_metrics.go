@@ -3,7 +3,12 @@ package herokudrainreceiver // import "github.com/herokudrain/herokudrain/receiv
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 )
 
 // Metric aggregation settings (docs/metrics.md explains the model).
@@ -47,6 +52,26 @@ type MetricsAggregationConfig struct {
 	// RouterMetricsMaxURLPaths caps the distinct url.path values when
 	// router_metrics_url_path is on; further paths become "_OTHER".
 	RouterMetricsMaxURLPaths int `mapstructure:"router_metrics_max_url_paths"`
+	// Histograms turns the router histograms on or off by name; they are
+	// declared in internal/translate (mdatagen's metrics key cannot hold
+	// them), all enabled by default.
+	Histograms map[string]HistogramConfig `mapstructure:"histograms"`
+}
+
+// HistogramConfig configures one declared histogram.
+type HistogramConfig struct {
+	Enabled bool `mapstructure:"enabled"`
+}
+
+// disabledHistograms lists the histograms the config turns off.
+func (c *MetricsAggregationConfig) disabledHistograms() map[string]bool {
+	out := map[string]bool{}
+	for name, h := range c.Histograms {
+		if !h.Enabled {
+			out[name] = true
+		}
+	}
+	return out
 }
 
 func defaultMetricsAggregation() MetricsAggregationConfig {
@@ -81,6 +106,17 @@ func (c *MetricsAggregationConfig) validate() error {
 	case HistogramExplicit, HistogramExponential:
 	default:
 		errs = append(errs, fmt.Errorf("measure_histogram %q is not one of explicit, exponential (Prometheus stores exponential histograms only with native histograms enabled)", c.MeasureHistogram))
+	}
+	declared := map[string]bool{}
+	var names []string
+	for _, h := range translate.Histograms() {
+		declared[h.Name] = true
+		names = append(names, h.Name)
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Histograms)) {
+		if !declared[name] {
+			errs = append(errs, fmt.Errorf("histograms: %q is not a histogram of this receiver; use one of %s", name, strings.Join(names, ", ")))
+		}
 	}
 	if c.RouterMetricsMaxURLPaths <= 0 {
 		errs = append(errs, fmt.Errorf("router_metrics_max_url_paths %d must be positive (default %d)", c.RouterMetricsMaxURLPaths, defaultMaxURLPaths))

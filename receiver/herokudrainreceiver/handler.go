@@ -110,6 +110,7 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		RequestIDs:           r.metrics.requestIDs,
 		URLPaths:             r.metrics.urlPaths,
 		ExponentialMeasures:  r.cfg.MeasureHistogram == HistogramExponential,
+		DisabledHistograms:   r.metrics.disabledHistograms,
 	}, translate.Resource{
 		DrainToken: req.Header.Get(headerDrainToken),
 		AppName:    req.URL.Query().Get(appQueryParam),

@@ -32,6 +32,8 @@ type metricsState struct {
 	agg        *aggregate.Aggregator
 	requestIDs *translate.RequestIDs
 	urlPaths   *translate.URLPaths
+	// disabledHistograms is read by every request, never written.
+	disabledHistograms map[string]bool
 
 	stop    chan struct{}
 	flushWG sync.WaitGroup
@@ -54,8 +56,9 @@ func newMetricsState(cfg *Config, instanceID string) *metricsState {
 			InstanceID:  instanceID,
 			StateGauges: []string{"heroku.dyno.formation"},
 		}),
-		requestIDs: translate.NewRequestIDs(requestIDWindow, maxRequestIDs),
-		urlPaths:   translate.NewURLPaths(cfg.RouterMetricsMaxURLPaths),
+		requestIDs:         translate.NewRequestIDs(requestIDWindow, maxRequestIDs),
+		urlPaths:           translate.NewURLPaths(cfg.RouterMetricsMaxURLPaths),
+		disabledHistograms: cfg.disabledHistograms(),
 	}
 }
 

@@ -171,28 +171,43 @@ func (f *Flush) zeroPointTime(s *series) pcommon.Timestamp {
 	return s.created
 }
 
-func (f *Flush) emitCounter(dps pmetric.NumberDataPointSlice, s *series, delta bool) int {
+// emitAccumulated emits a counter or histogram series. In delta mode: what
+// changed since the last delivered flush, or nothing. Cumulative: the total
+// since the series' start, after a zero point on its first emission. point
+// appends one point with the given start and value stamped at the flush and
+// returns it, so that the zero point can be re-stamped.
+func (f *Flush) emitAccumulated(s *series, delta, changed bool, diff, snapshot func() value,
+	point func(start pcommon.Timestamp, v *value) interface{ SetTimestamp(pcommon.Timestamp) },
+) int {
 	if delta {
-		if s.val.i == s.base.i && s.val.d == s.base.d {
+		if !changed {
 			return 0
 		}
-		dp := f.numberPoint(dps, s, s.baseTS)
-		diff := value{isInt: s.val.isInt, i: s.val.i - s.base.i, d: s.val.d - s.base.d}
-		diff.setOn(dp)
-		f.pending = append(f.pending, pending{s: s, gen: s.gen, val: value{i: s.val.i, d: s.val.d}})
+		d := diff()
+		point(s.baseTS, &d)
+		f.pending = append(f.pending, pending{s: s, gen: s.gen, val: snapshot()})
 		return 1
 	}
 	n := 0
 	if !s.announced {
 		zt := f.zeroPointTime(s)
-		zero := f.numberPoint(dps, s, zt)
-		zero.SetTimestamp(zt)
-		value{isInt: s.val.isInt}.setOn(zero)
+		point(zt, &value{isInt: s.val.isInt}).SetTimestamp(zt)
 		n++
 	}
-	s.val.setOn(f.numberPoint(dps, s, s.created))
+	point(s.created, &s.val)
 	f.pending = append(f.pending, pending{s: s, gen: s.gen})
 	return n + 1
+}
+
+func (f *Flush) emitCounter(dps pmetric.NumberDataPointSlice, s *series, delta bool) int {
+	return f.emitAccumulated(s, delta, s.val.i != s.base.i || s.val.d != s.base.d,
+		func() value { return value{isInt: s.val.isInt, i: s.val.i - s.base.i, d: s.val.d - s.base.d} },
+		func() value { return value{i: s.val.i, d: s.val.d} },
+		func(start pcommon.Timestamp, v *value) interface{ SetTimestamp(pcommon.Timestamp) } {
+			dp := f.numberPoint(dps, s, start)
+			v.setOn(dp)
+			return dp
+		})
 }
 
 func (v value) setOn(dp pmetric.NumberDataPoint) {
@@ -204,79 +219,55 @@ func (v value) setOn(dp pmetric.NumberDataPoint) {
 }
 
 func (f *Flush) emitHistogram(dps pmetric.HistogramDataPointSlice, s *series, bounds []float64, delta bool) int {
-	point := func(start pcommon.Timestamp, v *value) {
-		dp := dps.AppendEmpty()
-		s.attrs.CopyTo(dp.Attributes())
-		dp.SetStartTimestamp(start)
-		dp.SetTimestamp(f.at)
-		dp.ExplicitBounds().FromRaw(bounds)
-		dp.SetCount(v.count)
-		dp.SetSum(v.sum)
-		if v.buckets != nil {
-			dp.BucketCounts().FromRaw(v.buckets)
-		} else {
-			dp.BucketCounts().FromRaw(make([]uint64, len(bounds)+1))
-		}
-	}
-	if delta {
-		if s.val.count == s.base.count {
-			return 0
-		}
-		diff := value{count: s.val.count - s.base.count, sum: s.val.sum - s.base.sum, buckets: slices.Clone(s.val.buckets)}
-		for i := range s.base.buckets {
-			diff.buckets[i] -= s.base.buckets[i]
-		}
-		point(s.baseTS, &diff)
-		f.pending = append(f.pending, pending{s: s, gen: s.gen,
-			val: value{count: s.val.count, sum: s.val.sum, buckets: slices.Clone(s.val.buckets)}})
-		return 1
-	}
-	n := 0
-	if !s.announced {
-		zt := f.zeroPointTime(s)
-		point(zt, &value{})
-		dps.At(dps.Len() - 1).SetTimestamp(zt)
-		n++
-	}
-	point(s.created, &s.val)
-	f.pending = append(f.pending, pending{s: s, gen: s.gen})
-	return n + 1
+	return f.emitAccumulated(s, delta, s.val.count != s.base.count,
+		func() value {
+			d := value{count: s.val.count - s.base.count, sum: s.val.sum - s.base.sum, buckets: slices.Clone(s.val.buckets)}
+			for i := range s.base.buckets {
+				d.buckets[i] -= s.base.buckets[i]
+			}
+			return d
+		},
+		func() value { return value{count: s.val.count, sum: s.val.sum, buckets: slices.Clone(s.val.buckets)} },
+		func(start pcommon.Timestamp, v *value) interface{ SetTimestamp(pcommon.Timestamp) } {
+			dp := dps.AppendEmpty()
+			s.attrs.CopyTo(dp.Attributes())
+			dp.SetStartTimestamp(start)
+			dp.SetTimestamp(f.at)
+			dp.ExplicitBounds().FromRaw(bounds)
+			dp.SetCount(v.count)
+			dp.SetSum(v.sum)
+			if v.buckets != nil {
+				dp.BucketCounts().FromRaw(v.buckets)
+			} else {
+				dp.BucketCounts().FromRaw(make([]uint64, len(bounds)+1))
+			}
+			return dp
+		})
 }
 
 func (f *Flush) emitExponential(dps pmetric.ExponentialHistogramDataPointSlice, s *series, delta bool) int {
-	point := func(start pcommon.Timestamp, v *value) {
-		dp := dps.AppendEmpty()
-		s.attrs.CopyTo(dp.Attributes())
-		dp.SetStartTimestamp(start)
-		dp.SetTimestamp(f.at)
-		dp.SetScale(s.val.scale)
-		dp.SetCount(v.count)
-		dp.SetSum(v.sum)
-		dp.SetZeroCount(v.zero)
-		fillBuckets(dp.Positive(), v.pos)
-		fillBuckets(dp.Negative(), v.neg)
-	}
-	if delta {
-		if s.val.count == s.base.count {
-			return 0
-		}
-		diff := value{count: s.val.count - s.base.count, sum: s.val.sum - s.base.sum, zero: s.val.zero - s.base.zero,
-			pos: subBuckets(s.val.pos, s.base.pos), neg: subBuckets(s.val.neg, s.base.neg)}
-		point(s.baseTS, &diff)
-		f.pending = append(f.pending, pending{s: s, gen: s.gen, val: value{count: s.val.count, sum: s.val.sum,
-			zero: s.val.zero, scale: s.val.scale, pos: maps.Clone(s.val.pos), neg: maps.Clone(s.val.neg)}})
-		return 1
-	}
-	n := 0
-	if !s.announced {
-		zt := f.zeroPointTime(s)
-		point(zt, &value{})
-		dps.At(dps.Len() - 1).SetTimestamp(zt)
-		n++
-	}
-	point(s.created, &s.val)
-	f.pending = append(f.pending, pending{s: s, gen: s.gen})
-	return n + 1
+	return f.emitAccumulated(s, delta, s.val.count != s.base.count,
+		func() value {
+			return value{count: s.val.count - s.base.count, sum: s.val.sum - s.base.sum, zero: s.val.zero - s.base.zero,
+				pos: subBuckets(s.val.pos, s.base.pos), neg: subBuckets(s.val.neg, s.base.neg)}
+		},
+		func() value {
+			return value{count: s.val.count, sum: s.val.sum, zero: s.val.zero, scale: s.val.scale,
+				pos: maps.Clone(s.val.pos), neg: maps.Clone(s.val.neg)}
+		},
+		func(start pcommon.Timestamp, v *value) interface{ SetTimestamp(pcommon.Timestamp) } {
+			dp := dps.AppendEmpty()
+			s.attrs.CopyTo(dp.Attributes())
+			dp.SetStartTimestamp(start)
+			dp.SetTimestamp(f.at)
+			dp.SetScale(s.val.scale)
+			dp.SetCount(v.count)
+			dp.SetSum(v.sum)
+			dp.SetZeroCount(v.zero)
+			fillBuckets(dp.Positive(), v.pos)
+			fillBuckets(dp.Negative(), v.neg)
+			return dp
+		})
 }
 
 // subBuckets returns cur - base per index (both at the series' scale).

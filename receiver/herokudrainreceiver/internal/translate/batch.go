@@ -45,6 +45,8 @@ type Settings struct {
 	// ExponentialMeasures gives app measure# metrics exponential histograms
 	// instead of explicit buckets.
 	ExponentialMeasures bool
+	// DisabledHistograms names declared histograms (Histograms) not to emit.
+	DisabledHistograms map[string]bool
 }
 
 // Counts summarises what a Batch saw.
@@ -66,8 +68,8 @@ type Batch struct {
 	res      pcommon.Resource
 	appKey   string // drain token and app name: whose dynos these are
 
-	// start is the earliest line timestamp seen: delta points cover
-	// (start, observed].
+	// start is the earliest line timestamp seen, the start of this batch's
+	// points (the aggregator gives the series it emits their own).
 	start pcommon.Timestamp
 
 	logs    plog.Logs

@@ -8,13 +8,39 @@ import (
 	"go.opentelemetry.io/collector/pdata/pmetric"
 )
 
-// histogramDef declares a histogram this receiver derives from lines. mdatagen
-// (v0.159) generates builders for gauges and sums only, so histograms are
-// declared here, in one table, and documented beside metadata.yaml's metrics.
+// histogramDef declares a histogram this receiver derives from lines.
+// mdatagen (v0.159) cannot generate histograms (its builder code for them
+// does not compile), so the router histograms are declared here, in one
+// table (Histograms), which the receiver's config validation and the
+// generated section of docs/metrics.md read; a test keeps them in step.
 type histogramDef struct {
 	name, unit, desc string
 	bounds           []float64 // explicit bounds; nil means exponential
+	attrs            []string  // attribute keys, for the docs
 }
+
+// HistogramInfo describes a declared histogram.
+type HistogramInfo struct {
+	Name, Unit, Description string
+	Bounds                  []float64
+	Attributes              []string
+}
+
+// Histograms lists the declared histograms, in name order.
+func Histograms() []HistogramInfo {
+	defs := []*histogramDef{&histConnectDuration, &histRequestDuration, &histResponseBodySize}
+	out := make([]HistogramInfo, len(defs))
+	for i, d := range defs {
+		out[i] = HistogramInfo{Name: d.name, Unit: d.unit, Description: d.desc, Bounds: d.bounds, Attributes: d.attrs}
+	}
+	return out
+}
+
+// routerAttrs are the attributes of the router histograms; url.path only
+// with router_metrics_url_path, http.request.method_original only for a
+// method outside the standard ones, error.type only for failed requests.
+var routerAttrs = []string{attrHTTPMethod, attrHTTPMethodOrig, attrHTTPStatus, AttrDynoName, attrErrorType, attrURLScheme,
+	attrNetProtoVersion, attrURLPath}
 
 // serviceBounds fit router service= times: apps answer in 1 ms to 30 s
 // (H12 ends a request at 30 s).
@@ -48,18 +74,21 @@ var (
 		unit:   "s",
 		desc:   "Time the app took to answer requests Heroku's router passed to it (router service= time), by method, status and dyno.",
 		bounds: serviceBounds,
+		attrs:  routerAttrs,
 	}
 	histConnectDuration = histogramDef{
 		name:   "heroku.router.connect.duration",
 		unit:   "s",
 		desc:   "Time Heroku's router took to connect to a dyno (router connect= time).",
 		bounds: connectBounds,
+		attrs:  routerAttrs,
 	}
 	histResponseBodySize = histogramDef{
 		name:   "http.server.response.body.size",
 		unit:   "By",
 		desc:   "Response bytes sent from dynos to clients through the router (router bytes=); its sum is the traffic.",
 		bounds: bodySizeBounds,
+		attrs:  routerAttrs,
 	}
 )
 

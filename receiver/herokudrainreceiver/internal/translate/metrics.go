@@ -149,6 +149,9 @@ func (b *Batch) addRouter(r *heroku.Router) {
 	b.hist.key = key
 
 	observe := func(def *histogramDef, v float64) {
+		if b.set.DisabledHistograms[def.name] {
+			return
+		}
 		b.hist.key = append(b.hist.key[:len(key)], def.name...)
 		s, ok := b.hist.lookup()
 		if !ok {
@@ -274,8 +277,13 @@ func (b *Batch) addL2met(ms []heroku.Measurement, source []byte, ts pcommon.Time
 			continue
 		}
 		v, unit, ok := m.Normalized()
-		if !ok {
+		switch {
+		case !ok:
 			v, unit = m.Value, sampleUnit("", m.Unit)
+		case len(m.Unit) == 0:
+			// A bare number: no unit rather than "1", which Prometheus
+			// exporters would turn into a misleading _ratio suffix.
+			unit = ""
 		}
 		switch m.Kind {
 		case heroku.L2metCount:

@@ -366,3 +366,40 @@ func TestDynoTrackerForgetsSilentDynosAndStaysBounded(t *testing.T) {
 	assert.Equal(t, int64(1), counts["web"], "an idle app is evicted to make room")
 	assert.LessOrEqual(t, len(d.apps), 2)
 }
+
+func TestDisabledHistogramsAreNotEmitted(t *testing.T) {
+	md := metricsOf(t, []string{routerOK1}, func(s *Settings) {
+		s.DisabledHistograms = map[string]bool{"heroku.router.connect.duration": true}
+	})
+	_, hasConnect := findMetric(md, "heroku.router.connect.duration")
+	assert.False(t, hasConnect)
+	_, hasService := findMetric(md, "http.server.request.duration")
+	assert.True(t, hasService, "the others stay")
+}
+
+func TestHistogramsAreDeclaredOnce(t *testing.T) {
+	var names []string
+	for _, h := range Histograms() {
+		names = append(names, h.Name)
+		assert.NotEmpty(t, h.Unit)
+		assert.NotEmpty(t, h.Description)
+		assert.True(t, slices.IsSorted(h.Bounds), h.Name)
+		assert.Contains(t, h.Attributes, attrHTTPMethod)
+	}
+	assert.True(t, slices.IsSorted(names))
+	md := metricsOf(t, []string{routerOK1})
+	for _, name := range names {
+		m := metric(t, md, name)
+		assert.Equal(t, pmetric.MetricTypeHistogram, m.Type(), "the code emits what is declared")
+	}
+}
+
+func TestRouterBucketsFitWhatTheyMeasure(t *testing.T) {
+	md := metricsOf(t, []string{routerOK1})
+	connect := metric(t, md, "heroku.router.connect.duration").Histogram().DataPoints().At(0)
+	// connect=1ms lands in (0.5 ms, 1 ms]: sub-millisecond resolution where connect times live.
+	assert.Equal(t, uint64(1), connect.BucketCounts().At(slices.Index(connect.ExplicitBounds().AsRaw(), 0.001)))
+	service := metric(t, md, "http.server.request.duration").Histogram().DataPoints().At(0)
+	assert.Equal(t, 0.001, service.ExplicitBounds().At(0), "service buckets start at 1 ms")
+	assert.Equal(t, 30.0, service.ExplicitBounds().At(service.ExplicitBounds().Len()-1), "and reach H12's 30 s")
+}
