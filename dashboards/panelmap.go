@@ -19,7 +19,9 @@ Every panel of the seven dashboards of Sumo Logic's Heroku app (Overview, Dyno,
 Application, Memory Metrics, CPU Load Metrics, Infrastructure Errors, Application
 Errors), and the query that draws it in the Grafana dashboards in
 [dashboards/json](../dashboards/json). No panel needs a regex: Sumo's parse
-expressions are attributes and metrics here.
+expressions are attributes and metrics here. ` + "`make test-e2e`" + ` runs every PromQL and
+LogsQL query below on a real Prometheus and VictoriaLogs fed by two collectors, and
+checks each answer against a drain mix whose numbers it counts on its own.
 
 How to read the queries:
 - **PromQL** runs on the ` + "`${prometheus}`" + ` data source and uses the names Prometheus
