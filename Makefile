@@ -6,6 +6,7 @@
 #   make check-generated  fail when generated files are out of date
 #   make build            build dist/otelcol-heroku (only when inputs changed)
 #   make run              build, then run it with testdata/collector/default.yaml
+#   make demo             build, start it, post the sample drain, show what came out, stop it
 #   make test             generated files current, vet, unit tests (-race), short fuzz runs, e2e tests
 #   make dashboards       regenerate the Grafana dashboards (dashboards/json) and docs/panel-map.md
 #   make test-e2e         dashboards against real Prometheus + VictoriaLogs (installs them when missing)
@@ -16,6 +17,10 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := build
+
+# Build with the Go installed here, never a downloaded toolchain (go.mod's
+# go line is met by Go 1.26.8).
+export GOTOOLCHAIN := local
 
 GO ?= go
 TOOLS_BIN := $(CURDIR)/.tools/bin
@@ -47,7 +52,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run test vet unit fuzz-short e2e fuzz bench clean distclean \
+.PHONY: tools generate check-generated build run demo test vet unit fuzz-short e2e fuzz bench clean distclean \
 	dashboards check-dashboards test-e2e backends
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
@@ -91,6 +96,12 @@ $(DIST_BIN): $(BUILDER_CONFIG) go.mod go.sum $(GO_SOURCES) | $(OCB)
 ## run: build, then run the distribution with the default config
 run: $(DIST_BIN)
 	$(DIST_BIN) --config $(CONFIG)
+
+## demo: build if needed, start the collector with the default config, post
+## testdata/drains/sample.logplex, show what came out, stop the collector.
+## Absolute paths: `make -C /path/to/herokudrain demo` works from anywhere.
+demo: $(DIST_BIN)
+	$(CURDIR)/scripts/demo.sh $(CURDIR)/$(DIST_BIN) $(abspath $(CONFIG)) $(CURDIR)/testdata/drains/sample.logplex
 
 ## test: generated files current, vet, unit tests, short fuzz runs of every
 ## fuzz target, e2e tests

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -166,14 +167,16 @@ func TestEndToEnd(t *testing.T) {
 		if got := Str(p.Attributes(), "heroku.dyno.id"); got != "" {
 			t.Errorf("heroku.dyno.id = %q on a metric; it is opt-in (a new id per restart)", got)
 		}
-		if Str(p.Resource.Attributes(), "service.instance.id") == "" {
-			t.Error("metric resource has no service.instance.id")
+		if id := Str(p.Resource.Attributes(), "service.instance.id"); !uuidRE.MatchString(id) {
+			t.Errorf("metric resource service.instance.id = %q, want the collector's own instance id (a UUID)", id)
 		}
 		if p.Timestamp().AsTime().Before(posted) {
 			t.Errorf("memory point timestamp %v: want the flush time, after the post at %v", p.Timestamp().AsTime(), posted)
 		}
 	}
 }
+
+var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
 // TestRetriedFrameDeliveredOnce replays a batch with the same Frame-Id, as
 // Logplex does when our answer was lost or late: the retry is acknowledged

@@ -60,6 +60,9 @@ type Config struct {
 	// Dedupe configures the Logplex-Frame-Id de-duplication cache.
 	Dedupe DedupeConfig `mapstructure:"dedupe"`
 
+	// SplitLines rejoins or marks lines Heroku cut into several frames.
+	SplitLines SplitLinesConfig `mapstructure:"split_lines"`
+
 	// RouterMetricsURLPath adds url.path to the router histograms. Off by
 	// default: every distinct path would be a new series.
 	RouterMetricsURLPath bool `mapstructure:"router_metrics_url_path"`
@@ -144,6 +147,7 @@ func (cfg *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("dedupe.max_entries %d must be positive (e.g. 100000)", cfg.Dedupe.MaxEntries))
 		}
 	}
+	errs = append(errs, cfg.SplitLines.validate())
 	errs = append(errs, cfg.MetricsAggregationConfig.validate())
 	return errors.Join(errs...)
 }

@@ -42,6 +42,7 @@ func createDefaultConfig() component.Config {
 			TTL:        10 * time.Minute,
 			MaxEntries: 100_000,
 		},
+		SplitLines:               defaultSplitLinesConfig(),
 		MetricsAggregationConfig: defaultMetricsAggregation(),
 		MetricsBuilderConfig:     metadata.DefaultMetricsBuilderConfig(),
 	}

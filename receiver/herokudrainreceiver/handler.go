@@ -15,6 +15,7 @@ import (
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/logplex"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/rejoin"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 )
 
@@ -116,7 +117,9 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		AppName:    req.URL.Query().Get(appQueryParam),
 	}, observed, min(msgCount, 4096))
 
-	stats, readErr := r.scan(req, batch)
+	split := r.beginSplitLines(req, batch)
+	defer split.End(false) // no-op once settled
+	stats, readErr := r.scan(req, batch, split)
 	r.telemetry.ReceiverHerokudrainBytes.Add(ctx, stats.BytesRead)
 	counts := batch.Counts()
 	r.telemetry.ReceiverHerokudrainFrames.Add(ctx, int64(counts.Frames))
@@ -154,6 +157,7 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 		metricsClaim(true)
 	}
 	err := errors.Join(errs...)
+	split.End(err == nil)
 	if err != nil {
 		r.logger.Debug("Pipeline refused a drain request", zap.Error(err), zap.String("frame_id", frameID))
 	} else if counts.LogplexDropped > 0 {
@@ -165,7 +169,7 @@ func (r *drainReceiver) handle(w http.ResponseWriter, req *http.Request) {
 }
 
 // scan reads the body frame by frame into batch.
-func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch) (logplex.Stats, error) {
+func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch, split *rejoin.Session) (logplex.Stats, error) {
 	sd := logplex.SDAuto
 	switch r.cfg.StructuredData {
 	case SDNone:
@@ -180,7 +184,7 @@ func (r *drainReceiver) scan(req *http.Request, batch *translate.Batch) (logplex
 	}
 	s := logplex.NewScanner(req.Body, logplex.Options{MaxFrameSize: r.cfg.MaxFrameSize, SD: sd})
 	for s.Scan() {
-		batch.Add(s.Frame())
+		split.Add(s.Frame()) // to batch, unless held as a piece of a cut line
 	}
 	err := s.Err()
 	var tooLarge *http.MaxBytesError

@@ -232,3 +232,22 @@ func TestStatusOfMetricsOnlyRequests(t *testing.T) {
 	r.flush(t)
 	assert.Equal(t, int64(1), total(gaugesByName(sink.AllMetrics())["heroku.log.records"]))
 }
+
+func TestHistogramsCanBeTurnedOff(t *testing.T) {
+	sink := new(consumertest.MetricsSink)
+	r := start(t, func(c *Config) {
+		c.Histograms = map[string]HistogramConfig{"heroku.router.connect.duration": {Enabled: false}}
+	}, pipelines{metrics: sink})
+	post(t, r.url, frame(routerReq("h1", "200")), nil)
+	r.flush(t)
+	names := map[string]bool{}
+	for _, md := range sink.AllMetrics() {
+		for _, rm := range md.ResourceMetrics().All() {
+			for _, m := range rm.ScopeMetrics().At(0).Metrics().All() {
+				names[m.Name()] = true
+			}
+		}
+	}
+	assert.False(t, names["heroku.router.connect.duration"])
+	assert.True(t, names["http.server.request.duration"])
+}

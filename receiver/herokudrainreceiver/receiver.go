@@ -40,6 +40,7 @@ type drainReceiver struct {
 	seen    *dedupe.Cache
 	dynos   *translate.DynoTracker
 	metrics *metricsState
+	splits  *splitLines
 	builder sync.Pool // *metadata.MetricsBuilder, one per in-flight request
 
 	server   *http.Server
@@ -73,6 +74,7 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 		// sees every live dyno at least twice.
 		dynos: translate.NewDynoTracker(time.Minute, 10_000, 10_000),
 	}
+	r.splits = newSplitLines(cfg.SplitLines, tb)
 	if cfg.Dedupe.Enabled {
 		r.seen = dedupe.New(cfg.Dedupe.MaxEntries, cfg.Dedupe.TTL, nil)
 	}
@@ -102,6 +104,7 @@ func (r *drainReceiver) Start(ctx context.Context, host component.Host) error {
 	r.logger.Info("Listening for Logplex drains", zap.String("endpoint", ln.Addr().String()), zap.String("path", r.cfg.Path))
 	r.server = srv
 	r.addr = ln.Addr()
+	r.startSplitLines()
 	if r.nextMetrics != nil {
 		r.startFlushing()
 	}
@@ -123,6 +126,7 @@ func (r *drainReceiver) Shutdown(ctx context.Context) error {
 		err = r.server.Shutdown(ctx)
 	}
 	r.serveWG.Wait()
+	r.stopSplitLines()
 	r.stopFlushing(ctx)
 	r.telemetry.Shutdown()
 	return err

@@ -72,7 +72,7 @@ func TestParseAddonPostgres2022Capture(t *testing.T) {
 		"waiting-connections":  {"heroku.postgres.connection.waiting", 0, "{connection}"},
 		"index-cache-hit-rate": {"heroku.postgres.index_cache.hit_ratio", 0.99625, "1"},
 		"table-cache-hit-rate": {"heroku.postgres.table_cache.hit_ratio", 0.99686, "1"},
-		"load-avg-15m":         {"heroku.postgres.load_average.15m", 0.2475, "1"},
+		"load-avg-15m":         {"heroku.postgres.load_average.15m", 0.2475, "{thread}"},
 		"read-iops":            {"heroku.postgres.disk.iops", 302.48, "{operation}/s"},
 		"write-iops":           {"heroku.postgres.disk.iops", 351.78, "{operation}/s"},
 		"tmp-disk-used":        {"heroku.postgres.tmp_disk.used", 542765056, "By"},
@@ -129,7 +129,7 @@ func TestParseAddonRedisDocExample(t *testing.T) {
 	}
 	checkAddon(t, got, map[string]addonWant{
 		"active-connections": {"heroku.redis.connection.count", 404, "{connection}"},
-		"load-avg-1m":        {"heroku.redis.load_average.1m", 0.115, "1"},
+		"load-avg-1m":        {"heroku.redis.load_average.1m", 0.115, "{thread}"},
 		"write-iops":         {"heroku.redis.disk.iops", 54.758, "{operation}/s"},
 		"memory-total":       {"heroku.redis.memory.total", 15405660 * 1024, "By"},
 		"memory-redis":       {"heroku.redis.memory.used", 343477584, "By"},

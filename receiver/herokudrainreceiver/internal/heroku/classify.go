@@ -130,7 +130,7 @@ func classifyApp(procID, msg []byte, l *Line) {
 		}
 		l.Kind = KindAddonLog
 	case string(procID) == "log-shuttle":
-		l.Component = ComponentLogplex
+		l.Component = ComponentLogShuttle
 		if classifyLogplexError(msg, l) {
 			return
 		}

@@ -4,8 +4,8 @@ package heroku
 // code. Its String is the label the receiver puts on records and metrics.
 type Component uint8
 
-// Components. ComponentLogShuttle owns L12/L13 (the dyno-side forwarder);
-// classified lines from it are reported as ComponentLogplex.
+// Components. ComponentLogShuttle owns L12/L13 (the dyno-side forwarder,
+// whose lines arrive as "app log-shuttle").
 const (
 	ComponentUnknown Component = iota
 	ComponentRouter

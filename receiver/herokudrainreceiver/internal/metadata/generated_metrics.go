@@ -3412,7 +3412,7 @@ type metricHerokuPostgresLoadAverage15m struct {
 func (m *metricHerokuPostgresLoadAverage15m) init() {
 	m.data.SetName("heroku.postgres.load_average.15m")
 	m.data.SetDescription("Server load average over 15 minutes. From Heroku Postgres metric lines (`sample#load-avg-15m`).")
-	m.data.SetUnit("1")
+	m.data.SetUnit("{thread}")
 	m.data.SetEmptyGauge()
 	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
@@ -3504,7 +3504,7 @@ type metricHerokuPostgresLoadAverage1m struct {
 func (m *metricHerokuPostgresLoadAverage1m) init() {
 	m.data.SetName("heroku.postgres.load_average.1m")
 	m.data.SetDescription("Server load average over 1 minute. From Heroku Postgres metric lines (`sample#load-avg-1m`).")
-	m.data.SetUnit("1")
+	m.data.SetUnit("{thread}")
 	m.data.SetEmptyGauge()
 	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
@@ -3596,7 +3596,7 @@ type metricHerokuPostgresLoadAverage5m struct {
 func (m *metricHerokuPostgresLoadAverage5m) init() {
 	m.data.SetName("heroku.postgres.load_average.5m")
 	m.data.SetDescription("Server load average over 5 minutes. From Heroku Postgres metric lines (`sample#load-avg-5m`).")
-	m.data.SetUnit("1")
+	m.data.SetUnit("{thread}")
 	m.data.SetEmptyGauge()
 	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
@@ -5073,7 +5073,7 @@ type metricHerokuRedisLoadAverage15m struct {
 func (m *metricHerokuRedisLoadAverage15m) init() {
 	m.data.SetName("heroku.redis.load_average.15m")
 	m.data.SetDescription("Server load average over 15 minutes. From Heroku Data for Redis metric lines (`sample#load-avg-15m`).")
-	m.data.SetUnit("1")
+	m.data.SetUnit("{thread}")
 	m.data.SetEmptyGauge()
 	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
@@ -5165,7 +5165,7 @@ type metricHerokuRedisLoadAverage1m struct {
 func (m *metricHerokuRedisLoadAverage1m) init() {
 	m.data.SetName("heroku.redis.load_average.1m")
 	m.data.SetDescription("Server load average over 1 minute. From Heroku Data for Redis metric lines (`sample#load-avg-1m`).")
-	m.data.SetUnit("1")
+	m.data.SetUnit("{thread}")
 	m.data.SetEmptyGauge()
 	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]
@@ -5257,7 +5257,7 @@ type metricHerokuRedisLoadAverage5m struct {
 func (m *metricHerokuRedisLoadAverage5m) init() {
 	m.data.SetName("heroku.redis.load_average.5m")
 	m.data.SetDescription("Server load average over 5 minutes. From Heroku Data for Redis metric lines (`sample#load-avg-5m`).")
-	m.data.SetUnit("1")
+	m.data.SetUnit("{thread}")
 	m.data.SetEmptyGauge()
 	m.data.Gauge().DataPoints().EnsureCapacity(m.capacity)
 	m.aggDataPoints = m.aggDataPoints[:0]

@@ -35,6 +35,8 @@ type TelemetryBuilder struct {
 	ReceiverHerokudrainMetricPointsDropped metric.Int64Counter
 	ReceiverHerokudrainMsgCountMismatches  metric.Int64Counter
 	ReceiverHerokudrainRequestsRejected    metric.Int64Counter
+	ReceiverHerokudrainSplitLinesGivenUp   metric.Int64Counter
+	ReceiverHerokudrainSplitLinesRejoined  metric.Int64Counter
 	ReceiverHerokudrainURLPathsOverflow    metric.Int64Counter
 }
 
@@ -119,6 +121,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_receiver_herokudrain_requests_rejected",
 		metric.WithDescription("Requests refused by access control, by reason (unauthenticated, drain_token). [Development]"),
 		metric.WithUnit("{request}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainSplitLinesGivenUp, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_split_lines_given_up",
+		metric.WithDescription("Lines Heroku cut into several frames whose other pieces did not come within split_lines.max_wait, or that grew past split_lines.max_line_bytes; emitted as far as they got, marked logplex.split.incomplete. [Development]"),
+		metric.WithUnit("{line}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ReceiverHerokudrainSplitLinesRejoined, err = builder.meter.Int64Counter(
+		"otelcol_receiver_herokudrain_split_lines_rejoined",
+		metric.WithDescription("Lines Heroku cut into several frames that were emitted as one record (split_lines rejoin) or with every piece marked (split_lines mark). [Development]"),
+		metric.WithUnit("{line}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ReceiverHerokudrainURLPathsOverflow, err = builder.meter.Int64Counter(

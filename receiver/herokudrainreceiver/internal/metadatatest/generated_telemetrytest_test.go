@@ -28,6 +28,8 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ReceiverHerokudrainMetricPointsDropped.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainMsgCountMismatches.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainRequestsRejected.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainSplitLinesGivenUp.Add(context.Background(), 1)
+	tb.ReceiverHerokudrainSplitLinesRejoined.Add(context.Background(), 1)
 	tb.ReceiverHerokudrainURLPathsOverflow.Add(context.Background(), 1)
 	AssertEqualReceiverHerokudrainBytes(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
@@ -54,6 +56,12 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainRequestsRejected(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainSplitLinesGivenUp(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualReceiverHerokudrainSplitLinesRejoined(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualReceiverHerokudrainURLPathsOverflow(t, testTel,

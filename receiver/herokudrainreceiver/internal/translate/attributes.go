@@ -14,7 +14,6 @@ const (
 	AttrSyslogMsgID          = "syslog.msgid"
 	AttrSyslogFacility       = "syslog.facility"
 	AttrSyslogSeverity       = "syslog.severity"
-	AttrSyslogVersion        = "syslog.version"
 	AttrSyslogStructuredData = "syslog.structured_data"
 
 	// AttrParseError flags a record whose frame could not be framed or
@@ -86,8 +85,6 @@ const (
 	AttrDropped      = "heroku.logplex.dropped" // int
 	AttrDroppedSince = "heroku.logplex.since"
 
-	// AttrDirection tells read from write IOPS of an add-on.
-	AttrDirection = "disk.io.direction"
 	// AttrL2metSource is the source= of an l2met line.
 	AttrL2metSource = "heroku.source"
 )

@@ -97,9 +97,7 @@ func NewBatch(set Settings, r Resource, observed pcommon.Timestamp, sizeHint int
 	if r.DrainToken != "" {
 		rb.SetHerokuDrainToken(r.DrainToken)
 	}
-	if r.AppName != "" {
-		rb.SetServiceName(r.AppName)
-	}
+	rb.SetServiceName(r.serviceName())
 	b.res = rb.Emit()
 	if set.Logs {
 		b.logs = plog.NewLogs()

@@ -39,8 +39,8 @@ func Histograms() []HistogramInfo {
 // routerAttrs are the attributes of the router histograms; url.path only
 // with router_metrics_url_path, http.request.method_original only for a
 // method outside the standard ones, error.type only for failed requests.
-var routerAttrs = []string{attrHTTPMethod, attrHTTPMethodOrig, attrHTTPStatus, AttrDynoName, attrErrorType, attrURLScheme,
-	attrNetProtoVersion, attrURLPath}
+var routerAttrs = []string{attrHTTPMethod, attrHTTPMethodOrig, attrHTTPStatus, AttrDynoName, AttrDynoType, attrErrorType,
+	attrURLScheme, attrNetProtoVersion, attrURLPath}
 
 // serviceBounds fit router service= times: apps answer in 1 ms to 30 s
 // (H12 ends a request at 30 s).

@@ -66,11 +66,11 @@ func putError(attrs pcommon.Map, code heroku.ErrorCode, desc string) {
 	}
 }
 
-// setEventName sets the record's EventName and mirrors it as the event.name
-// attribute for backends that only query attributes. name is a constant.
+// setEventName sets the record's EventName field. The semantic conventions
+// deprecated the event.name attribute in its favour, so the name is not
+// repeated as an attribute. name is a constant.
 func setEventName(lr plog.LogRecord, name string) {
 	lr.SetEventName(name)
-	lr.Attributes().PutStr(attrEventName, name)
 }
 
 // lineStrings turns the line's byte fields into attribute strings. Every

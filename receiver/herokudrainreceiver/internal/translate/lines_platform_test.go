@@ -20,10 +20,10 @@ func TestLogplexErrors(t *testing.T) {
 			severity: plog.SeverityNumberWarn,
 		},
 		{
-			name: "L12 from log-shuttle",
+			name: "L12 from log-shuttle is heroku.component log-shuttle, as the docs say",
 			line: "<172>1 2024-03-15T09:26:53.589793+00:00 host app log-shuttle - Error L12: 222 messages dropped since 2024-03-15T09:20:00.000000+00:00.",
 			want: map[string]any{
-				AttrComponent: "logplex", AttrErrorCode: "L12", AttrErrorDescription: "Local buffer overflow",
+				AttrComponent: "log-shuttle", AttrErrorCode: "L12", AttrErrorDescription: "Local buffer overflow",
 				AttrDropped: 222, AttrDroppedSince: "2024-03-15T09:20:00.000000+00:00",
 			},
 			event:    "heroku.logplex.error",
@@ -90,7 +90,7 @@ func TestAddonLines(t *testing.T) {
 			name:     "a Postgres metric line gives the attachment and the add-on",
 			line:     "<134>1 2022-03-24T23:59:31+00:00 host app heroku-postgres - source=HEROKU_POSTGRESQL_GREEN addon=postgresql-opaque-12345 sample#current_transaction=11618849366 sample#db_size=147391814791bytes sample#tables=67 sample#active-connections=41 sample#waiting-connections=0 sample#index-cache-hit-rate=0.99625 sample#table-cache-hit-rate=0.99686 sample#load-avg-1m=0.3575 sample#load-avg-5m=0.3275 sample#load-avg-15m=0.2475 sample#read-iops=302.48 sample#write-iops=351.78 sample#tmp-disk-used=542765056 sample#tmp-disk-available=72436027392 sample#memory-total=31328356kB sample#memory-free=242328kB sample#memory-cached=29518708kB sample#memory-postgres=367856kB sample#wal-percentage-used=0.07767112123673295",
 			want:     map[string]any{AttrComponent: "postgres", AttrAddonAttach: "HEROKU_POSTGRESQL_GREEN", AttrAddonName: "postgresql-opaque-12345"},
-			absent:   []string{AttrDynoName, attrEventName},
+			absent:   []string{AttrDynoName},
 			severity: plog.SeverityNumberInfo,
 		},
 		{

@@ -59,6 +59,10 @@ func recordOfMsg(t testing.TB, msg string) plog.LogRecord {
 	return rls.At(0).ScopeLogs().At(0).LogRecords().At(0)
 }
 
+// deprecatedEventNameAttr is the attribute the semantic conventions replaced
+// with the LogRecord EventName field.
+const deprecatedEventNameAttr = "event.name"
+
 // lineCase is one example line and what its record must say.
 type lineCase struct {
 	name string
@@ -68,8 +72,8 @@ type lineCase struct {
 	want map[string]any
 	// absent lists attributes the record must not have.
 	absent []string
-	// event is the expected EventName (and event.name attribute); "" means
-	// neither may be set.
+	// event is the expected EventName; "" means none. The deprecated
+	// event.name attribute must never be set.
 	event string
 	// severity, when set, is the expected SeverityNumber.
 	severity plog.SeverityNumber
@@ -101,14 +105,8 @@ func (tc lineCase) check(t *testing.T) {
 	if got := lr.EventName(); got != tc.event {
 		t.Errorf("EventName = %q, want %q", got, tc.event)
 	}
-	v, ok := attrs.Get(attrEventName)
-	switch {
-	case tc.event == "" && ok:
-		t.Errorf("event.name = %q, want absent", v.Str())
-	case tc.event != "" && !ok:
-		t.Errorf("event.name attribute missing, want %q", tc.event)
-	case tc.event != "" && v.Str() != tc.event:
-		t.Errorf("event.name attribute = %q, want %q", v.Str(), tc.event)
+	if v, ok := attrs.Get(deprecatedEventNameAttr); ok {
+		t.Errorf("deprecated %s attribute = %q, want absent (EventName carries it)", deprecatedEventNameAttr, v.Str())
 	}
 	if tc.severity != 0 && lr.SeverityNumber() != tc.severity {
 		t.Errorf("severity = %v (%s), want %v", lr.SeverityNumber(), lr.SeverityText(), tc.severity)

@@ -166,6 +166,9 @@ func (b *Batch) addRouter(r *heroku.Router) {
 			}
 			if dyno != "" {
 				a.PutStr(AttrDynoName, dyno)
+				if typ := dynoTypeOfName(dyno); typ != "" {
+					a.PutStr(AttrDynoType, typ)
+				}
 			}
 			if errType != "" {
 				a.PutStr(attrErrorType, errType)

@@ -131,14 +131,14 @@ func TestRouterLinesBecomeSemconvHistograms(t *testing.T) {
 		dp := dur.Histogram().DataPoints().At(i)
 		points[attrString(dp.Attributes())] = dp
 	}
-	ok := points["heroku.dyno.name=web.1,http.request.method=GET,http.response.status_code=200,url.scheme=https"]
+	ok := points["heroku.dyno.name=web.1,heroku.dyno.type=web,http.request.method=GET,http.response.status_code=200,url.scheme=https"]
 	require.NotZero(t, ok.Count(), "points: %v", keys(points))
 	assert.Equal(t, uint64(2), ok.Count(), "two GET 200 requests on web.1 share a series")
 	assert.InDelta(t, 0.048, ok.Sum(), 1e-9, "18ms + 30ms, in seconds")
 	assert.InDelta(t, 0.018, ok.Min(), 1e-9)
 	assert.InDelta(t, 0.030, ok.Max(), 1e-9)
 
-	timeout := points["error.type=H12,heroku.dyno.name=web.2,http.request.method=POST,http.response.status_code=503,url.scheme=https"]
+	timeout := points["error.type=H12,heroku.dyno.name=web.2,heroku.dyno.type=web,http.request.method=POST,http.response.status_code=503,url.scheme=https"]
 	assert.Equal(t, uint64(1), timeout.Count(), "points: %v", keys(points))
 	assert.InDelta(t, 30.0, timeout.Sum(), 1e-9)
 

@@ -24,7 +24,3 @@ var (
 	attrUserEmail       = string(conventions.UserEmailKey)
 	attrReleaseCommit   = string(conventions.HerokuReleaseCommitKey)
 )
-
-// attrEventName duplicates LogRecord.EventName as an attribute, because many
-// backends (Loki, Prometheus-style stores) only query attributes.
-const attrEventName = "event.name"
