@@ -292,3 +292,20 @@ func TestBadPanelsAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// The strict reading above does catch mistakes: an unknown panel field or
+// an unknown field in a Prometheus target is an error, not swallowed by
+// sdkErr.
+func TestStrictReadingRefusesUnknownFields(t *testing.T) {
+	plugins.RegisterDefaultPlugins()
+	var p dashboard.Panel
+	if err := sdkErr(p.UnmarshalJSONStrict([]byte(`{"type":"stat","title":"x","nosuchfield":1}`))); err == nil {
+		t.Error("a panel with an unknown field read back without error")
+	}
+	if _, err := strictTarget([]byte(`{"refId":"A","expr":"up","nosuchfield":1}`), "prometheus"); err == nil {
+		t.Error("a Prometheus target with an unknown field read back without error")
+	}
+	if _, err := strictTarget([]byte(`{"refId":"A","expr":"up"}`), "prometheus"); err != nil {
+		t.Errorf("a valid Prometheus target: %v", err)
+	}
+}
