@@ -100,8 +100,10 @@ func panelBuilder(p panel) (cog.Builder[dashboard.Panel], error) {
 			Span(w).Height(h).NoValue("0").
 			ReduceOptions(common.NewReduceDataOptionsBuilder().Calcs([]string{"lastNotNull"})), nil
 	case kindTimeseries:
+		// The receiver flushes every 15 s by default: a shorter step only
+		// adds empty points.
 		return timeseries.NewPanelBuilder().Title(p.title).Description(p.desc).Datasource(ds).Targets(ts).Unit(p.unit).
-			Span(or(w, 12)).Height(h), nil
+			Span(or(w, 12)).Height(h).Interval("15s"), nil
 	case kindTable:
 		b := table.NewPanelBuilder().Title(p.title).Description(p.desc).Datasource(ds).Targets(ts).Span(or(w, 12)).Height(h).
 			Footer(common.NewTableFooterOptionsBuilder().Show(false).Reducer([]string{"sum"}))
