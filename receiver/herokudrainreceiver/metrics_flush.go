@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/aggregate"
+	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/metadata"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/internal/translate"
 )
 
@@ -86,6 +87,24 @@ func (r *drainReceiver) addMetrics(ctx context.Context, batch *translate.Batch) 
 	if n := batch.Counts().URLPathsOverflow; n > 0 {
 		r.telemetry.ReceiverHerokudrainURLPathsOverflow.Add(ctx, n)
 	}
+}
+
+// withMetrics turns on the metric side of a batch's settings when a metrics
+// pipeline exists, for batches built outside a request (lines given up by
+// split_lines), with a builder of their own.
+func (r *drainReceiver) withMetrics(s translate.Settings) translate.Settings {
+	if r.nextMetrics == nil {
+		return s
+	}
+	s.Metrics = true
+	s.Builder = metadata.NewMetricsBuilder(r.cfg.MetricsBuilderConfig, r.set)
+	s.RouterMetricsURLPath = r.cfg.RouterMetricsURLPath
+	s.Dynos = r.dynos
+	s.RequestIDs = r.metrics.requestIDs
+	s.URLPaths = r.metrics.urlPaths
+	s.ExponentialMeasures = r.cfg.MeasureHistogram == HistogramExponential
+	s.DisabledHistograms = r.metrics.disabledHistograms
+	return s
 }
 
 // startFlushing runs the flush loop until stopFlushing.

@@ -88,17 +88,20 @@ func (r *drainReceiver) emitGivenUp(lines []rejoin.Expired) {
 		d := drain{l.DrainToken, l.App}
 		b := batches[d]
 		if b == nil {
-			b = translate.NewBatch(translate.Settings{
+			b = translate.NewBatch(r.withMetrics(translate.Settings{
 				Logs:               true,
 				ResourceAttributes: r.cfg.MetricsBuilderConfig.ResourceAttributes,
 				ScopeVersion:       r.set.BuildInfo.Version,
-			}, translate.Resource{DrainToken: l.DrainToken, AppName: l.App}, observed, 1)
+			}), translate.Resource{DrainToken: l.DrainToken, AppName: l.App}, observed, 1)
 			batches[d] = b
 		}
 		b.AddPart(l.Frame, l.Part)
 	}
 	for _, b := range batches {
 		ctx, cancel := context.WithTimeout(context.Background(), r.cfg.ConsumeTimeout)
+		if r.nextMetrics != nil {
+			r.addMetrics(ctx, b) // heroku.log.records counts these records too
+		}
 		if err := r.consumeLogs(ctx, b); err != nil {
 			r.logger.Warn("Could not deliver lines whose other pieces never came", zap.Error(err),
 				zap.Int("records", b.Logs().LogRecordCount()))

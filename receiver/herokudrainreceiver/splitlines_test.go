@@ -118,6 +118,17 @@ func TestPiecesThatNeverComeAreEmittedAfterMaxWait(t *testing.T) {
 	assert.Equal(t, int64(1), counterTotal(t, r, "otelcol_receiver_herokudrain_split_lines_given_up"))
 }
 
+func TestGivenUpLinesAreCountedInLogRecords(t *testing.T) {
+	pieces := shuttlePieces(utf8Line())
+	logs, metrics := new(consumertest.LogsSink), new(consumertest.MetricsSink)
+	r := start(t, func(c *Config) { c.SplitLines.MaxWait = 50 * time.Millisecond }, pipelines{logs: logs, metrics: metrics})
+	assert.Equal(t, http.StatusOK, post(t, r.url, bodyOf(pieces[:2])+frame(seedLine), nil).StatusCode)
+	require.Eventually(t, func() bool { return logs.LogRecordCount() == 2 }, 5*time.Second, 10*time.Millisecond)
+	r.flush(t)
+	assert.Equal(t, int64(2), total(gaugesByName(metrics.AllMetrics())["heroku.log.records"]),
+		"the seed line and the line whose last pieces never came: two records, two counted")
+}
+
 func TestShutdownEmitsOpenLines(t *testing.T) {
 	f := NewFactory()
 	cfg := f.CreateDefaultConfig().(*Config)
