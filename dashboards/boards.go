@@ -29,7 +29,7 @@ func overview() board {
 			{title: "Top 10 Failed Requests", kind: kindTable, desc: "Paths with the most requests whose status is not 200.",
 				queries: []query{logsQ("A", vlogsStats,
 					routerLogs+` -"http.response.status_code":=200 | stats by ("url.path") count_uniq("heroku.router.request_id") as requests | sort by (requests desc, "url.path") | limit 10`,
-					`topk(10, count by (url_path) (count_over_time(`+lokiApp+` | heroku_component="router" | http_response_status_code!="200" [$__range])))`)}},
+					`topk(10, sum by (url_path) (count_over_time(`+lokiApp+` | heroku_component="router" | http_response_status_code!="200" [$__range])))`)}},
 			{title: "Top 10 Slowest Requests", kind: kindTable, desc: "Paths with the longest router connect time (then service time).",
 				queries: []query{logsQ("A", vlogsStats,
 					routerLogs+` "heroku.router.connect_ms":* | stats by ("url.path") max("heroku.router.connect_ms") as connect_ms, max("heroku.router.service_ms") as service_ms | sort by (connect_ms desc, service_ms desc, "url.path") | limit 10`,
