@@ -156,11 +156,11 @@ func startVictoriaLogs(t *testing.T) string {
 	return base
 }
 
-// startReplica runs the built collector with the documented config
+// startDashboardReplica runs the built collector with the documented config
 // testdata/collector/prometheus.yaml, changing only what two replicas on one
 // host cannot share: the drain port, and the collector's own metrics port
 // (turned off).
-func startReplica(t *testing.T, name, promURL, logsURL string) string {
+func startDashboardReplica(t *testing.T, name, promURL, logsURL string) string {
 	addr := FreeAddr(t)
 	cfg, err := filepath.Abs(filepath.Join("..", "testdata", "collector", "prometheus.yaml"))
 	if err != nil {

@@ -26,7 +26,7 @@ func TestDashboardsOnRealBackends(t *testing.T) {
 	began := time.Now()
 	prom := startPrometheus(t)
 	vlogs := startVictoriaLogs(t)
-	drains := []string{startReplica(t, "collector-a", prom, vlogs), startReplica(t, "collector-b", prom, vlogs)}
+	drains := []string{startDashboardReplica(t, "collector-a", prom, vlogs), startDashboardReplica(t, "collector-b", prom, vlogs)}
 	t.Logf("backends and two collectors up in %v", time.Since(began).Round(time.Millisecond))
 
 	mixStart := time.Now().Add(-150 * time.Second)
