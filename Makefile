@@ -11,6 +11,8 @@
 #   make test-adversarial hostile input and bad backends against the binary (~8 min)
 #   make test-replicas    two collectors behind nginx: exactly-once, cost of a killed replica
 #   make image            container image with buildah (make test-image builds and checks it)
+#   make dashboards       regenerate the Grafana dashboards (dashboards/json) and docs/panel-map.md
+#   make test-e2e         dashboards against real Prometheus + VictoriaLogs (installs them when missing)
 #   make fuzz             long fuzz runs (FUZZTIME=5m per target)
 #   make bench            side-by-side benchmarks and end-to-end tables (scripts/bench.sh)
 #   make soak             steady load for SOAK_DURATION (10m), fails when RSS grows
@@ -52,14 +54,15 @@ E2E_FLAGS ?=
 # Inputs of the binary: the non-test Go sources of the root module and the
 # component metadata, outside dist/, .tools/, the tools module and the
 # test-only packages. Test files do not end up in the binary.
-GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -o -path ./internal/tools -o -path ./bench \
+GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -o -path ./internal/tools -o -path ./bench -o -path ./dashboards \
 	-o -path ./e2e -o -path ./receiver/herokudrainreceiver/logplextest -o -name testdata \) -prune -o \
 	\( -name '*.go' ! -name '*_test.go' -o -name metadata.yaml \) -print)
 
 # Directories holding a component metadata.yaml (for mdatagen).
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
-.PHONY: tools generate check-generated build run demo test vet unit fuzz-short e2e test-adversarial test-replicas image test-image fuzz bench clean distclean
+.PHONY: tools generate check-generated build run demo test vet unit fuzz-short e2e test-adversarial test-replicas image test-image fuzz bench clean distclean \
+	dashboards check-dashboards test-e2e backends
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -111,7 +114,7 @@ demo: $(DIST_BIN)
 
 ## test: generated files current, vet, unit tests, short fuzz runs of every
 ## fuzz target, e2e tests
-test: check-generated vet unit fuzz-short e2e
+test: check-generated check-dashboards vet unit fuzz-short e2e
 
 vet:
 	$(GO) vet ./...
@@ -151,6 +154,52 @@ image: $(DIST_BIN)
 ## (non-root, health check, files; runs its binaries on loopback)
 test-image: $(DIST_BIN)
 	HEROKUDRAIN_IMAGE=1 OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -count=1 -v -timeout 10m -run TestContainerImage ./e2e/
+
+## dashboards: regenerate dashboards/json/*.json and docs/panel-map.md. The
+## generator is its own Go module (dashboards/go.mod), so the product module
+## never depends on the Grafana SDK.
+dashboards:
+	cd dashboards && $(GO) run . -out json -doc ../docs/panel-map.md
+
+## check-dashboards: vet and test the generator; its tests fail when the
+## committed JSON or panel map is stale, or when the JSON does not read back
+## strictly through the SDK's types. Also vets the build-tagged backends
+## test, which plain `go vet ./...` skips.
+check-dashboards:
+	cd dashboards && $(GO) vet ./... && $(GO) test -count=1 ./...
+	$(GO) vet -tags backends ./e2e/
+
+## test-e2e: the dashboards against real backends, then the replicas behind
+## nginx and the container image. Installs what is missing: Debian's
+## prometheus, nginx-light and buildah (apt-get) and VictoriaLogs (go install into
+## .tools/bin), builds the collector, then runs the build-tagged backends
+## test in e2e/, which starts both backends and two collectors on loopback
+## and stops them all when it ends.
+PROMETHEUS ?= $(shell command -v prometheus 2>/dev/null || echo /usr/bin/prometheus)
+VICTORIALOGS_VERSION := v1.52.1
+VICTORIALOGS := $(TOOLS_BIN)/victoria-logs
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+E2E_BACKENDS_TIMEOUT ?= 15m
+
+backends: $(VICTORIALOGS)
+	@missing=""; \
+	command -v prometheus >/dev/null || [ -x "$(PROMETHEUS)" ] || missing="$$missing prometheus"; \
+	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
+	command -v buildah >/dev/null || missing="$$missing buildah"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian's$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing </dev/null || \
+		{ $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing </dev/null; }; \
+	fi
+
+$(VICTORIALOGS):
+	GOBIN=$(TOOLS_BIN) $(GO) install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$(VICTORIALOGS_VERSION)
+
+test-e2e: $(DIST_BIN) backends
+	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) PROMETHEUS_BIN=$$(command -v prometheus || echo $(PROMETHEUS)) \
+	VICTORIALOGS_BIN=$(VICTORIALOGS) \
+	$(GO) test -tags backends -count=1 -timeout $(E2E_BACKENDS_TIMEOUT) -run 'TestDashboardsOnRealBackends' -v ./e2e/
+	$(MAKE) --no-print-directory test-replicas test-image
 
 ## fuzz: long runs of every fuzz target
 fuzz:

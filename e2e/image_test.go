@@ -111,7 +111,7 @@ func TestContainerImage(t *testing.T) {
 		t.Skip(ImageEnv + "=1 is not set; run `make test-image`")
 	}
 	if _, err := exec.LookPath("buildah"); err != nil {
-		t.Skip("buildah is not installed (Debian: apt-get install buildah); the image was not built")
+		t.Fatal("buildah is not installed (Debian: apt-get install buildah; make test-e2e installs it); the image was not built")
 	}
 	Binary(t) // the ocb output in dist/ must exist
 	store := t.TempDir()

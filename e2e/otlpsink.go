@@ -161,24 +161,39 @@ func (s *OTLPSink) bad(w http.ResponseWriter, err error) {
 	http.Error(w, err.Error(), http.StatusBadRequest)
 }
 
-func (s *OTLPSink) handleLogs(w http.ResponseWriter, r *http.Request) {
+// otlpRequest is an OTLP export request of any signal.
+type otlpRequest interface {
+	UnmarshalJSON([]byte) error
+	UnmarshalProto([]byte) error
+}
+
+// decode counts the request, applies the refusal mode and reads the body
+// into req (JSON or protobuf by Content-Type). When it returns false the
+// answer has been written.
+func (s *OTLPSink) decode(w http.ResponseWriter, r *http.Request, req otlpRequest) (isJSON, ok bool) {
 	s.requests.Add(1)
 	if s.refuse(w) {
-		return
+		return false, false
 	}
 	body, isJSON, err := readBody(r)
+	if err == nil {
+		if isJSON {
+			err = req.UnmarshalJSON(body)
+		} else {
+			err = req.UnmarshalProto(body)
+		}
+	}
 	if err != nil {
 		s.bad(w, err)
-		return
+		return false, false
 	}
+	return isJSON, true
+}
+
+func (s *OTLPSink) handleLogs(w http.ResponseWriter, r *http.Request) {
 	req := plogotlp.NewExportRequest()
-	if isJSON {
-		err = req.UnmarshalJSON(body)
-	} else {
-		err = req.UnmarshalProto(body)
-	}
-	if err != nil {
-		s.bad(w, err)
+	isJSON, ok := s.decode(w, r, req)
+	if !ok {
 		return
 	}
 	ld := req.Logs()
@@ -196,23 +211,9 @@ func (s *OTLPSink) handleLogs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *OTLPSink) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
-	if s.refuse(w) {
-		return
-	}
-	body, isJSON, err := readBody(r)
-	if err != nil {
-		s.bad(w, err)
-		return
-	}
 	req := pmetricotlp.NewExportRequest()
-	if isJSON {
-		err = req.UnmarshalJSON(body)
-	} else {
-		err = req.UnmarshalProto(body)
-	}
-	if err != nil {
-		s.bad(w, err)
+	isJSON, ok := s.decode(w, r, req)
+	if !ok {
 		return
 	}
 	md := req.Metrics()

@@ -43,7 +43,7 @@ func nginxBinary(t *testing.T) string {
 			}
 		}
 	}
-	t.Skip("nginx is not installed and could not be installed (apt-get install nginx-light as root)")
+	t.Fatal("nginx is not installed and could not be installed (apt-get install nginx-light as root); make test-e2e installs it")
 	return ""
 }
 

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
@@ -18,7 +18,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/pmetric"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/receiver/receivertest"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
@@ -33,11 +32,9 @@ func firConfig() *Config {
 	return cfg
 }
 
-func readFir(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "fir", name))
-	require.NoError(t, err)
-	return b
+// firInput is the Fir payload of one signal, shared with the golden tests.
+func firInput(signal string) string {
+	return filepath.Join("testdata", "golden", "fir", "input."+signal+".yaml")
 }
 
 func TestFirConfigValidation(t *testing.T) {
@@ -56,7 +53,7 @@ func TestFirConfigValidation(t *testing.T) {
 // dyno; the processor sets service.name and cloud.provider and copies the
 // dyno onto each record, like the Logplex path.
 func TestFirLogs(t *testing.T) {
-	ld, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(readFir(t, "logs.json"))
+	ld, err := golden.ReadLogs(firInput("logs"))
 	require.NoError(t, err)
 	tt := componenttest.NewTelemetry()
 	sink := new(consumertest.LogsSink)
@@ -102,7 +99,7 @@ func TestFirLogs(t *testing.T) {
 }
 
 func TestFirMetricsAndTraces(t *testing.T) {
-	md, err := (&pmetric.JSONUnmarshaler{}).UnmarshalMetrics(readFir(t, "metrics.json"))
+	md, err := golden.ReadMetrics(firInput("metrics"))
 	require.NoError(t, err)
 	msink := new(consumertest.MetricsSink)
 	mp, err := NewFactory().CreateMetrics(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), firConfig(), msink)
@@ -122,7 +119,7 @@ func TestFirMetricsAndTraces(t *testing.T) {
 	}
 	assert.Equal(t, 3, points, "gauge, sum and histogram points")
 
-	td, err := (&ptrace.JSONUnmarshaler{}).UnmarshalTraces(readFir(t, "traces.json"))
+	td, err := golden.ReadTraces(firInput("traces"))
 	require.NoError(t, err)
 	tsink := new(consumertest.TracesSink)
 	tp, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), firConfig(), tsink)
@@ -200,7 +197,7 @@ func TestCedarAndFirShareTheDashboardKeys(t *testing.T) {
 	cedar := cedarSink.AllLogs()[0].ResourceLogs().At(0)
 
 	// Fir: the documented payload -> herokuapp (fir).
-	ld, err := (&plog.JSONUnmarshaler{}).UnmarshalLogs(readFir(t, "logs.json"))
+	ld, err := golden.ReadLogs(firInput("logs"))
 	require.NoError(t, err)
 	firSink := new(consumertest.LogsSink)
 	fp, err := NewFactory().CreateLogs(context.Background(), metadatatest.NewSettings(componenttest.NewTelemetry()), firConfig(), firSink)

@@ -29,7 +29,12 @@ const (
 	minFlushInterval         = 100 * time.Millisecond
 	defaultMetricsExpiration = 24 * time.Hour
 	defaultMaxSeries         = 100_000
-	defaultMaxURLPaths       = 1_000
+	// defaultMaxSeriesBytes bounds the series state: ~100,000 router
+	// counter series of one app, or ~20,000 apps with one series each
+	// (docs/metrics.md gives the bytes per series).
+	defaultMaxSeriesBytes = 32 << 20
+	minMaxSeriesBytes     = 1 << 20
+	defaultMaxURLPaths    = 1_000
 )
 
 // MetricsAggregationConfig says how the metrics measured from lines are
@@ -46,6 +51,9 @@ type MetricsAggregationConfig struct {
 	// MaxSeries caps the series held in memory; points of new series past
 	// it are dropped and counted.
 	MaxSeries int `mapstructure:"max_series"`
+	// MaxSeriesBytes caps the estimated memory of the series state the
+	// same way (series, their metrics and resources).
+	MaxSeriesBytes int64 `mapstructure:"max_series_bytes"`
 	// MeasureHistogram is the histogram kind of app measure# metrics:
 	// explicit (default) or exponential.
 	MeasureHistogram string `mapstructure:"measure_histogram"`
@@ -80,6 +88,7 @@ func defaultMetricsAggregation() MetricsAggregationConfig {
 		FlushInterval:            defaultFlushInterval,
 		MetricsExpiration:        defaultMetricsExpiration,
 		MaxSeries:                defaultMaxSeries,
+		MaxSeriesBytes:           defaultMaxSeriesBytes,
 		MeasureHistogram:         HistogramExplicit,
 		RouterMetricsMaxURLPaths: defaultMaxURLPaths,
 	}
@@ -101,6 +110,9 @@ func (c *MetricsAggregationConfig) validate() error {
 	}
 	if c.MaxSeries <= 0 {
 		errs = append(errs, fmt.Errorf("max_series %d must be positive (default %d)", c.MaxSeries, defaultMaxSeries))
+	}
+	if c.MaxSeriesBytes < minMaxSeriesBytes {
+		errs = append(errs, fmt.Errorf("max_series_bytes %d is too small: use at least %d (1 MiB; default %d, 32 MiB)", c.MaxSeriesBytes, minMaxSeriesBytes, defaultMaxSeriesBytes))
 	}
 	switch c.MeasureHistogram {
 	case HistogramExplicit, HistogramExponential:

@@ -24,6 +24,7 @@ func TestMetricAggregationConfig(t *testing.T) {
 				assert.Equal(t, 15*time.Second, c.FlushInterval)
 				assert.Equal(t, 24*time.Hour, c.MetricsExpiration)
 				assert.Equal(t, 100_000, c.MaxSeries)
+				assert.Equal(t, int64(32<<20), c.MaxSeriesBytes)
 				assert.Equal(t, HistogramExplicit, c.MeasureHistogram)
 				assert.Empty(t, c.disabledHistograms())
 			},
@@ -31,7 +32,7 @@ func TestMetricAggregationConfig(t *testing.T) {
 		{
 			name: "every key is read from the receiver's own level",
 			conf: map[string]any{
-				"aggregation_temporality": "delta", "flush_interval": "1m", "metrics_expiration": "2h", "max_series": 10,
+				"aggregation_temporality": "delta", "flush_interval": "1m", "metrics_expiration": "2h", "max_series": 10, "max_series_bytes": 2 << 20,
 				"measure_histogram": "exponential", "router_metrics_max_url_paths": 5,
 				"histograms": map[string]any{"heroku.router.connect.duration": map[string]any{"enabled": false}},
 				"metrics":    map[string]any{"heroku.log.records": map[string]any{"enabled": false}},
@@ -41,6 +42,7 @@ func TestMetricAggregationConfig(t *testing.T) {
 				assert.Equal(t, time.Minute, c.FlushInterval)
 				assert.Equal(t, 2*time.Hour, c.MetricsExpiration)
 				assert.Equal(t, 10, c.MaxSeries)
+				assert.Equal(t, int64(2<<20), c.MaxSeriesBytes)
 				assert.Equal(t, HistogramExponential, c.MeasureHistogram)
 				assert.Equal(t, 5, c.RouterMetricsMaxURLPaths)
 				assert.Equal(t, map[string]bool{"heroku.router.connect.duration": true}, c.disabledHistograms())
@@ -55,6 +57,8 @@ func TestMetricAggregationConfig(t *testing.T) {
 			wantErr: "metrics_expiration 5s must be at least flush_interval (15s)"},
 		{name: "no series allowed", conf: map[string]any{"max_series": 0},
 			wantErr: "max_series 0 must be positive"},
+		{name: "a series budget below 1 MiB", conf: map[string]any{"max_series_bytes": 1000},
+			wantErr: "max_series_bytes 1000 is too small: use at least 1048576"},
 		{name: "an unknown histogram kind", conf: map[string]any{"measure_histogram": "native"},
 			wantErr: `measure_histogram "native" is not one of explicit, exponential`},
 		{name: "no url paths allowed", conf: map[string]any{"router_metrics_max_url_paths": -1},

@@ -54,6 +54,7 @@ func newMetricsState(cfg *Config, instanceID string) *metricsState {
 			Temporality: temporality,
 			Expiration:  cfg.MetricsExpiration,
 			MaxSeries:   cfg.MaxSeries,
+			MaxBytes:    cfg.MaxSeriesBytes,
 			InstanceID:  instanceID,
 			StateGauges: []string{"heroku.dyno.formation"},
 		}),

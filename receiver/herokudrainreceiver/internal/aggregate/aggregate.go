@@ -12,6 +12,7 @@ package aggregate // import "github.com/herokudrain/herokudrain/receiver/herokud
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ type Settings struct {
 	// MaxSeries caps the series held; contributions to new series beyond it
 	// are dropped (and reported by Add).
 	MaxSeries int
+	// MaxBytes caps the estimated size of the state (series, metrics and
+	// resources, see budget.go) the same way; 0 for no cap.
+	MaxBytes int64
 	// InstanceID, when set, is put on every resource as service.instance.id.
 	InstanceID string
 	// StateGauges names gauges that describe state rather than samples (the
@@ -52,11 +56,13 @@ type Result struct {
 // Aggregator is safe for concurrent use.
 type Aggregator struct {
 	set   Settings
-	state map[string]bool // StateGauges as a set
+	state map[string]bool   // StateGauges as a set
+	names map[string]string // copies of metric and scope names (under mu), see intern
 
 	mu        sync.Mutex
 	resources map[string]*resource
 	series    int
+	bytes     int64  // estimated size of the state, see budget.go
 	key       []byte // scratch for keys, used under mu
 }
 
@@ -65,7 +71,7 @@ func New(set Settings) *Aggregator {
 	if set.Now == nil {
 		set.Now = time.Now
 	}
-	a := &Aggregator{set: set, state: map[string]bool{}, resources: map[string]*resource{}}
+	a := &Aggregator{set: set, state: map[string]bool{}, names: map[string]string{}, resources: map[string]*resource{}}
 	for _, n := range set.StateGauges {
 		a.state[n] = true
 	}
@@ -79,11 +85,15 @@ func (a *Aggregator) Len() int {
 	return a.series
 }
 
+// resource holds one resource and scope. Strings taken from a request are
+// copied , so that the state never keeps a
+// request's frames alive.
 type resource struct {
 	res          pcommon.Resource
 	scopeName    string
 	scopeVersion string
 	metrics      map[metricKey]*metric
+	cost         int64 // its share of Aggregator.bytes
 }
 
 type metricKey struct {
@@ -109,30 +119,57 @@ type metric struct {
 	monotonic        bool
 	bounds           []float64
 	series           map[string]*series
+	cost             int // its share of Aggregator.bytes, without its series
 }
 
-// series is one attribute set of one metric.
+// series is one attribute set of one metric. Its attributes are kept only
+// as key, the encoding that indexes it in metric.series, and rebuilt at
+// each flush; odd holds them instead when the key cannot be decoded.
 type series struct {
-	attrs   pcommon.Map
+	key     string
+	odd     *pcommon.Map
 	created pcommon.Timestamp // wall clock when first contributed to
-	updated time.Time         // wall clock of the last contribution
+	updated int64             // wall clock of the last contribution, Unix ns
 
 	val     value
 	gen     uint64 // bumped by every accepted contribution
 	lineTS  pcommon.Timestamp
 	emitted uint64 // gen last delivered (sampled kinds)
 
-	announced bool              // its start point was delivered (cumulative)
-	base      value             // value last delivered (delta)
-	baseTS    pcommon.Timestamp // when it was delivered (delta start)
+	announced bool      // its start point was delivered (cumulative)
+	cost      uint32    // its share of Aggregator.bytes
+	delta     *baseline // delta temporality only
 }
 
-// value is what a series accumulates.
+// baseline is what a delta series last delivered, and when (the start of
+// its next point).
+type baseline struct {
+	val value
+	ts  pcommon.Timestamp
+}
+
+// noValue stands for the baseline of a cumulative series; never written.
+var noValue = &value{}
+
+// base returns the value s last delivered in delta mode, noValue otherwise.
+func (s *series) base() *value {
+	if s.delta == nil {
+		return noValue
+	}
+	return &s.delta.val
+}
+
+// value is what a series accumulates: a number, or a histogram in h.
 type value struct {
 	isInt bool
 	i     int64
 	d     float64
-	// histograms
+	h     *hist
+}
+
+// hist is the state of a histogram series: explicit buckets, or the
+// exponential ones at scale.
+type hist struct {
 	count   uint64
 	sum     float64
 	buckets []uint64
@@ -140,6 +177,17 @@ type value struct {
 	zero    uint64
 	pos     map[int32]uint64
 	neg     map[int32]uint64
+}
+
+// noHist stands for a histogram nothing was added to; never written.
+var noHist = &hist{}
+
+// hist returns v's histogram, noHist when it has none.
+func (v *value) hist() *hist {
+	if v.h == nil {
+		return noHist
+	}
+	return v.h
 }
 
 // Add merges one request's metrics into the state. md is only read.
@@ -156,6 +204,10 @@ func (a *Aggregator) Add(md pmetric.Metrics) Result {
 			r := a.resource(rm.Resource(), sm.Scope())
 			ms := sm.Metrics()
 			for k := 0; k < ms.Len(); k++ {
+				if r == nil {
+					res.Dropped += dataPoints(ms.At(k))
+					continue
+				}
 				a.addMetric(r, ms.At(k), now, &res)
 			}
 		}
@@ -164,7 +216,7 @@ func (a *Aggregator) Add(md pmetric.Metrics) Result {
 }
 
 func (a *Aggregator) resource(res pcommon.Resource, scope pcommon.InstrumentationScope) *resource {
-	a.key = appendMapKey(a.key[:0], res.Attributes())
+	a.key, _ = appendMapKey(a.key[:0], res.Attributes())
 	a.key = append(a.key, 1)
 	a.key = append(a.key, scope.Name()...)
 	a.key = append(a.key, 0)
@@ -172,13 +224,19 @@ func (a *Aggregator) resource(res pcommon.Resource, scope pcommon.Instrumentatio
 	if r, ok := a.resources[string(a.key)]; ok {
 		return r
 	}
+	cost := int64(resourceBytes + 2*len(a.key))
+	if a.full(int(cost)) {
+		return nil
+	}
+	a.bytes += cost
 	r := &resource{
+		cost:         cost,
 		res:          pcommon.NewResource(),
-		scopeName:    scope.Name(),
-		scopeVersion: scope.Version(),
+		scopeName:    a.intern(scope.Name()),
+		scopeVersion: a.intern(scope.Version()),
 		metrics:      map[metricKey]*metric{},
 	}
-	res.CopyTo(r.res)
+	cloneMap(r.res.Attributes(), res.Attributes())
 	if a.set.InstanceID != "" {
 		r.res.Attributes().PutStr(InstanceIDKey, a.set.InstanceID)
 	}
@@ -190,7 +248,16 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 	mk := metricKey{name: m.Name(), typ: m.Type()}
 	st := r.metrics[mk]
 	if st == nil {
-		st = &metric{name: m.Name(), unit: m.Unit(), desc: m.Description(), series: map[string]*series{}}
+		cost := metricBytes
+		if m.Type() == pmetric.MetricTypeHistogram && m.Histogram().DataPoints().Len() > 0 {
+			cost += 8 * m.Histogram().DataPoints().At(0).ExplicitBounds().Len()
+		}
+		if a.full(cost) {
+			res.Dropped += dataPoints(m)
+			return
+		}
+		mk.name = a.intern(mk.name)
+		st = &metric{name: mk.name, unit: a.intern(m.Unit()), desc: a.intern(m.Description()), series: map[string]*series{}}
 		switch m.Type() {
 		case pmetric.MetricTypeSum:
 			st.monotonic = m.Sum().IsMonotonic()
@@ -210,6 +277,8 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 		default:
 			return // summaries: never produced by the receiver
 		}
+		st.cost = cost
+		a.bytes += int64(cost)
 		r.metrics[mk] = st
 	}
 	switch m.Type() {
@@ -221,7 +290,7 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 		dps := m.Histogram().DataPoints()
 		for i := 0; i < dps.Len(); i++ {
 			dp := dps.At(i)
-			s := a.seriesFor(st, dp.Attributes(), now)
+			s := a.seriesFor(st, dp.Attributes(), dp.ExplicitBounds().Len()+1, now)
 			if s == nil || !s.val.addHistogram(dp, st) {
 				res.Dropped++
 				continue
@@ -232,16 +301,16 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 		dps := m.ExponentialHistogram().DataPoints()
 		for i := 0; i < dps.Len(); i++ {
 			dp := dps.At(i)
-			s := a.seriesFor(st, dp.Attributes(), now)
+			s := a.seriesFor(st, dp.Attributes(), 0, now)
 			if s == nil {
 				res.Dropped++
 				continue
 			}
 			s.val.addExponential(dp)
-			if s.base.pos != nil && s.base.scale > s.val.scale {
+			if b, v := s.base().h, s.val.h; b != nil && b.pos != nil && b.scale > v.scale {
 				// Keep the delta baseline at the series' scale.
-				by := s.base.scale - s.val.scale
-				s.base.pos, s.base.neg, s.base.scale = downscale(s.base.pos, by), downscale(s.base.neg, by), s.val.scale
+				by := b.scale - v.scale
+				b.pos, b.neg, b.scale = downscale(b.pos, by), downscale(b.neg, by), v.scale
 			}
 			s.touch(now)
 		}
@@ -251,7 +320,7 @@ func (a *Aggregator) addMetric(r *resource, m pmetric.Metric, now time.Time, res
 func (a *Aggregator) addNumbers(st *metric, dps pmetric.NumberDataPointSlice, now time.Time, res *Result) {
 	for i := 0; i < dps.Len(); i++ {
 		dp := dps.At(i)
-		s := a.seriesFor(st, dp.Attributes(), now)
+		s := a.seriesFor(st, dp.Attributes(), 0, now)
 		if s == nil {
 			res.Dropped++
 			continue
@@ -277,27 +346,36 @@ func (a *Aggregator) addNumbers(st *metric, dps pmetric.NumberDataPointSlice, no
 	}
 }
 
-// seriesFor returns the series of attrs, creating it when the cap allows;
-// nil when it does not.
-func (a *Aggregator) seriesFor(st *metric, attrs pcommon.Map, now time.Time) *series {
-	a.key = appendMapKey(a.key[:0], attrs)
+// seriesFor returns the series of attrs, creating it when the caps allow;
+// nil when they do not. buckets is the number of a histogram's buckets.
+func (a *Aggregator) seriesFor(st *metric, attrs pcommon.Map, buckets int, now time.Time) *series {
+	var decodable bool
+	a.key, decodable = appendMapKey(a.key[:0], attrs)
 	if s, ok := st.series[string(a.key)]; ok {
 		return s
 	}
-	if a.set.MaxSeries > 0 && a.series >= a.set.MaxSeries {
+	cost := a.seriesCost(st, a.key, buckets)
+	if a.full(int(cost)) {
 		return nil
 	}
-	s := &series{attrs: pcommon.NewMap(), created: pcommon.NewTimestampFromTime(now)}
-	attrs.CopyTo(s.attrs)
-	s.baseTS = s.created
-	st.series[string(a.key)] = s
+	s := &series{key: string(a.key), created: pcommon.NewTimestampFromTime(now), cost: uint32(cost)}
+	if !decodable {
+		m := pcommon.NewMap()
+		cloneMap(m, attrs)
+		s.odd = &m
+	}
+	if a.set.Temporality == pmetric.AggregationTemporalityDelta {
+		s.delta = &baseline{ts: s.created}
+	}
+	st.series[s.key] = s
 	a.series++
+	a.bytes += cost
 	return s
 }
 
 func (s *series) touch(now time.Time) {
 	s.gen++
-	s.updated = now
+	s.updated = now.UnixNano()
 }
 
 func (v *value) addNumber(dp pmetric.NumberDataPoint, isInt bool) {
@@ -324,14 +402,15 @@ func (v *value) addHistogram(dp pmetric.HistogramDataPoint, st *metric) bool {
 	if !slices.Equal(bounds, st.bounds) || (counts.Len() != 0 && counts.Len() != len(bounds)+1) {
 		return false
 	}
-	if v.buckets == nil {
-		v.buckets = make([]uint64, len(bounds)+1)
+	if v.h == nil {
+		v.h = &hist{buckets: make([]uint64, len(bounds)+1)}
 	}
+	h := v.h
 	for i := 0; i < counts.Len(); i++ {
-		v.buckets[i] += counts.At(i)
+		h.buckets[i] += counts.At(i)
 	}
-	v.count += dp.Count()
-	v.sum += dp.Sum()
+	h.count += dp.Count()
+	h.sum += dp.Sum()
 	return true
 }
 
@@ -339,19 +418,20 @@ func (v *value) addHistogram(dp pmetric.HistogramDataPoint, st *metric) bool {
 // the point's is coarser.
 func (v *value) addExponential(dp pmetric.ExponentialHistogramDataPoint) {
 	scale := dp.Scale()
-	if v.pos == nil {
-		v.pos, v.neg, v.scale = map[int32]uint64{}, map[int32]uint64{}, scale
+	if v.h == nil {
+		v.h = &hist{pos: map[int32]uint64{}, neg: map[int32]uint64{}, scale: scale}
 	}
-	if scale < v.scale {
-		v.pos, v.neg = downscale(v.pos, v.scale-scale), downscale(v.neg, v.scale-scale)
-		v.scale = scale
+	h := v.h
+	if scale < h.scale {
+		h.pos, h.neg = downscale(h.pos, h.scale-scale), downscale(h.neg, h.scale-scale)
+		h.scale = scale
 	}
-	shift := scale - v.scale
-	addBuckets(v.pos, dp.Positive(), shift)
-	addBuckets(v.neg, dp.Negative(), shift)
-	v.zero += dp.ZeroCount()
-	v.count += dp.Count()
-	v.sum += dp.Sum()
+	shift := scale - h.scale
+	addBuckets(h.pos, dp.Positive(), shift)
+	addBuckets(h.neg, dp.Negative(), shift)
+	h.zero += dp.ZeroCount()
+	h.count += dp.Count()
+	h.sum += dp.Sum()
 }
 
 func addBuckets(dst map[int32]uint64, b pmetric.ExponentialHistogramDataPointBuckets, shift int32) {
@@ -369,4 +449,23 @@ func downscale(m map[int32]uint64, by int32) map[int32]uint64 {
 		out[i>>by] += c
 	}
 	return out
+}
+
+// maxNames bounds the names intern remembers.
+const maxNames = 4096
+
+// intern returns a copy of s owned by the aggregator, one copy per distinct
+// name while fewer than maxNames are known (then it starts over: names
+// already held stay valid). Strings of a request may be parts of its frames;
+// a copy keeps the state from holding those alive.
+func (a *Aggregator) intern(s string) string {
+	if c, ok := a.names[s]; ok {
+		return c
+	}
+	if len(a.names) >= maxNames {
+		clear(a.names)
+	}
+	c := strings.Clone(s)
+	a.names[c] = c
+	return c
 }

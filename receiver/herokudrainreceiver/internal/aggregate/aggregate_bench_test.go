@@ -43,3 +43,18 @@ func BenchmarkCollect(b *testing.B) {
 		a.Collect().Done(true)
 	}
 }
+
+// BenchmarkCollectMany is one flush of 10,000 and 100,000 router counter
+// series, ten per app: the time the aggregator's lock is held.
+func BenchmarkCollectMany(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			a := New(Settings{Temporality: pmetric.AggregationTemporalityCumulative, Expiration: time.Hour, MaxSeries: n})
+			fillSeries(a, seriesShapes[1], n, 10)
+			b.ReportAllocs()
+			for b.Loop() {
+				a.Collect().Done(true)
+			}
+		})
+	}
+}

@@ -49,6 +49,7 @@ func (a *Aggregator) Collect() *Flush {
 			a.expire(st, now)
 			if len(st.series) == 0 {
 				delete(r.metrics, mk)
+				a.bytes -= int64(st.cost)
 				continue
 			}
 			m := pmetric.NewMetric()
@@ -67,6 +68,7 @@ func (a *Aggregator) Collect() *Flush {
 		}
 		if len(r.metrics) == 0 {
 			delete(a.resources, rk)
+			a.bytes -= r.cost
 		}
 	}
 	return f
@@ -87,9 +89,10 @@ func (a *Aggregator) expire(st *metric, now time.Time) {
 		return
 	}
 	for k, s := range st.series {
-		if now.Sub(s.updated) > a.set.Expiration {
+		if time.Duration(now.UnixNano()-s.updated) > a.set.Expiration {
 			delete(st.series, k)
 			a.series--
+			a.bytes -= int64(s.cost)
 		}
 	}
 }
@@ -157,7 +160,7 @@ func (f *Flush) emitMetric(st *metric, m pmetric.Metric, temporality pmetric.Agg
 
 func (f *Flush) numberPoint(dps pmetric.NumberDataPointSlice, s *series, start pcommon.Timestamp) pmetric.NumberDataPoint {
 	dp := dps.AppendEmpty()
-	s.attrs.CopyTo(dp.Attributes())
+	s.putAttrs(dp.Attributes())
 	dp.SetStartTimestamp(start)
 	dp.SetTimestamp(f.at)
 	return dp
@@ -184,7 +187,7 @@ func (f *Flush) emitAccumulated(s *series, delta, changed bool, diff, snapshot f
 			return 0
 		}
 		d := diff()
-		point(s.baseTS, &d)
+		point(s.delta.ts, &d)
 		f.pending = append(f.pending, pending{s: s, gen: s.gen, val: snapshot()})
 		return 1
 	}
@@ -200,8 +203,9 @@ func (f *Flush) emitAccumulated(s *series, delta, changed bool, diff, snapshot f
 }
 
 func (f *Flush) emitCounter(dps pmetric.NumberDataPointSlice, s *series, delta bool) int {
-	return f.emitAccumulated(s, delta, s.val.i != s.base.i || s.val.d != s.base.d,
-		func() value { return value{isInt: s.val.isInt, i: s.val.i - s.base.i, d: s.val.d - s.base.d} },
+	b := s.base()
+	return f.emitAccumulated(s, delta, s.val.i != b.i || s.val.d != b.d,
+		func() value { return value{isInt: s.val.isInt, i: s.val.i - b.i, d: s.val.d - b.d} },
 		func() value { return value{i: s.val.i, d: s.val.d} },
 		func(start pcommon.Timestamp, v *value) interface{ SetTimestamp(pcommon.Timestamp) } {
 			dp := f.numberPoint(dps, s, start)
@@ -219,25 +223,27 @@ func (v value) setOn(dp pmetric.NumberDataPoint) {
 }
 
 func (f *Flush) emitHistogram(dps pmetric.HistogramDataPointSlice, s *series, bounds []float64, delta bool) int {
-	return f.emitAccumulated(s, delta, s.val.count != s.base.count,
+	v, b := s.val.hist(), s.base().hist()
+	return f.emitAccumulated(s, delta, v.count != b.count,
 		func() value {
-			d := value{count: s.val.count - s.base.count, sum: s.val.sum - s.base.sum, buckets: slices.Clone(s.val.buckets)}
-			for i := range s.base.buckets {
-				d.buckets[i] -= s.base.buckets[i]
+			d := &hist{count: v.count - b.count, sum: v.sum - b.sum, buckets: slices.Clone(v.buckets)}
+			for i := range b.buckets {
+				d.buckets[i] -= b.buckets[i]
 			}
-			return d
+			return value{h: d}
 		},
-		func() value { return value{count: s.val.count, sum: s.val.sum, buckets: slices.Clone(s.val.buckets)} },
+		func() value { return value{h: &hist{count: v.count, sum: v.sum, buckets: slices.Clone(v.buckets)}} },
 		func(start pcommon.Timestamp, v *value) interface{ SetTimestamp(pcommon.Timestamp) } {
 			dp := dps.AppendEmpty()
-			s.attrs.CopyTo(dp.Attributes())
+			s.putAttrs(dp.Attributes())
 			dp.SetStartTimestamp(start)
 			dp.SetTimestamp(f.at)
 			dp.ExplicitBounds().FromRaw(bounds)
-			dp.SetCount(v.count)
-			dp.SetSum(v.sum)
-			if v.buckets != nil {
-				dp.BucketCounts().FromRaw(v.buckets)
+			h := v.hist()
+			dp.SetCount(h.count)
+			dp.SetSum(h.sum)
+			if h.buckets != nil {
+				dp.BucketCounts().FromRaw(h.buckets)
 			} else {
 				dp.BucketCounts().FromRaw(make([]uint64, len(bounds)+1))
 			}
@@ -246,26 +252,28 @@ func (f *Flush) emitHistogram(dps pmetric.HistogramDataPointSlice, s *series, bo
 }
 
 func (f *Flush) emitExponential(dps pmetric.ExponentialHistogramDataPointSlice, s *series, delta bool) int {
-	return f.emitAccumulated(s, delta, s.val.count != s.base.count,
+	v, b := s.val.hist(), s.base().hist()
+	return f.emitAccumulated(s, delta, v.count != b.count,
 		func() value {
-			return value{count: s.val.count - s.base.count, sum: s.val.sum - s.base.sum, zero: s.val.zero - s.base.zero,
-				pos: subBuckets(s.val.pos, s.base.pos), neg: subBuckets(s.val.neg, s.base.neg)}
+			return value{h: &hist{count: v.count - b.count, sum: v.sum - b.sum, zero: v.zero - b.zero,
+				pos: subBuckets(v.pos, b.pos), neg: subBuckets(v.neg, b.neg)}}
 		},
 		func() value {
-			return value{count: s.val.count, sum: s.val.sum, zero: s.val.zero, scale: s.val.scale,
-				pos: maps.Clone(s.val.pos), neg: maps.Clone(s.val.neg)}
+			return value{h: &hist{count: v.count, sum: v.sum, zero: v.zero, scale: v.scale,
+				pos: maps.Clone(v.pos), neg: maps.Clone(v.neg)}}
 		},
 		func(start pcommon.Timestamp, v *value) interface{ SetTimestamp(pcommon.Timestamp) } {
 			dp := dps.AppendEmpty()
-			s.attrs.CopyTo(dp.Attributes())
+			s.putAttrs(dp.Attributes())
 			dp.SetStartTimestamp(start)
 			dp.SetTimestamp(f.at)
-			dp.SetScale(s.val.scale)
-			dp.SetCount(v.count)
-			dp.SetSum(v.sum)
-			dp.SetZeroCount(v.zero)
-			fillBuckets(dp.Positive(), v.pos)
-			fillBuckets(dp.Negative(), v.neg)
+			h := v.hist()
+			dp.SetScale(s.val.hist().scale)
+			dp.SetCount(h.count)
+			dp.SetSum(h.sum)
+			dp.SetZeroCount(h.zero)
+			fillBuckets(dp.Positive(), h.pos)
+			fillBuckets(dp.Negative(), h.neg)
 			return dp
 		})
 }
@@ -320,8 +328,8 @@ func (f *Flush) Done(delivered bool) {
 		p.s.emitted = p.gen
 		p.s.announced = true
 		if delta {
-			p.s.base = p.val
-			p.s.baseTS = f.at
+			p.s.delta.val = p.val
+			p.s.delta.ts = f.at
 		}
 	}
 	f.pending = nil

@@ -212,39 +212,26 @@ func ParseAddon(procid, msg []byte, m *AddonMetrics) bool {
 		return false
 	}
 	hint := 0
-	for {
-		key, val, _, rest, ok := NextKV(msg)
+	m.Source, m.Addon = walkSamples(msg, "addon", func(name, val []byte) {
+		v, raw, ok := ParseSample(val)
 		if !ok {
-			break
+			m.Unknown++
+			return
 		}
-		msg = rest
-		switch {
-		case string(key) == "source":
-			m.Source = val
-		case string(key) == "addon":
-			m.Addon = val
-		case len(key) > len("sample#") && string(key[:len("sample#")]) == "sample#":
-			name := key[len("sample#"):]
-			v, raw, ok := ParseSample(val)
-			if !ok {
-				m.Unknown++
-				continue
+		s := AddonSample{Key: name, Value: v, RawUnit: raw}
+		if i := addonLookup(m.Service, name, hint); i >= 0 {
+			hint = i + 1
+			info := &AddonTable[i].MetricInfo
+			if len(raw) == 0 {
+				s.Unit, s.Info = info.Unit, info
+			} else if ucum, f, ok := NormalizeUnit(raw); ok && ucum == info.Unit {
+				s.Value, s.Unit, s.Info = v*f, ucum, info
 			}
-			s := AddonSample{Key: name, Value: v, RawUnit: raw}
-			if i := addonLookup(m.Service, name, hint); i >= 0 {
-				hint = i + 1
-				info := &AddonTable[i].MetricInfo
-				if len(raw) == 0 {
-					s.Unit, s.Info = info.Unit, info
-				} else if ucum, f, ok := NormalizeUnit(raw); ok && ucum == info.Unit {
-					s.Value, s.Unit, s.Info = v*f, ucum, info
-				}
-			}
-			if s.Info == nil {
-				s.Value, s.Unit, _ = Normalize(v, raw)
-			}
-			m.Samples = append(m.Samples, s)
 		}
-	}
+		if s.Info == nil {
+			s.Value, s.Unit, _ = Normalize(v, raw)
+		}
+		m.Samples = append(m.Samples, s)
+	})
 	return len(m.Samples) > 0
 }

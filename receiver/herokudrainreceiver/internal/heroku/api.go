@@ -85,12 +85,32 @@ type APIEvent struct {
 // it was recognised (ev.Kind != APIUnknown).
 func ParseAPI(msg []byte, ev *APIEvent) bool {
 	*ev = APIEvent{}
-	msg = bytes.Trim(msg, " \t\r\n")
-	body := msg
-	if i := bytes.LastIndex(msg, []byte(" by user ")); i >= 0 {
-		ev.User = bytes.Trim(msg[i+len(" by user "):], " \t\r\n")
-		body = msg[:i]
+	body := ev.splitUser(bytes.Trim(msg, " \t\r\n"))
+	switch {
+	case ev.parseBuildOrRelease(body), ev.parseAppChange(body):
+	case len(ev.User) > 0:
+		ev.Kind = APIOther
+		ev.Detail = body
+	default:
+		ev.User = nil
+		return false
 	}
+	return true
+}
+
+// splitUser takes the trailing " by user <email>" off msg into ev.User and
+// returns the action before it.
+func (ev *APIEvent) splitUser(msg []byte) []byte {
+	i := bytes.LastIndex(msg, []byte(" by user "))
+	if i < 0 {
+		return msg
+	}
+	ev.User = bytes.Trim(msg[i+len(" by user "):], " \t\r\n")
+	return msg[:i]
+}
+
+// parseBuildOrRelease recognises builds, deploys, releases and rollbacks.
+func (ev *APIEvent) parseBuildOrRelease(body []byte) bool {
 	switch {
 	case bytes.HasPrefix(body, []byte("Build started")):
 		ev.Kind = APIBuildStarted
@@ -107,6 +127,24 @@ func ParseAPI(msg []byte, ev *APIEvent) bool {
 	case bytes.HasPrefix(body, []byte("Release v")) && bytes.HasSuffix(body, []byte(" created")):
 		ev.Kind = APIRelease
 		ev.setVersion(body[len("Release "):])
+	case bytes.HasPrefix(body, []byte("Running release v")) && bytes.HasSuffix(body, []byte(" commands")):
+		ev.Kind = APIReleaseCommands
+		ev.setVersion(body[len("Running release "):])
+	case bytes.HasPrefix(body, []byte("Rollback to v")):
+		ev.Kind = APIRollback
+		ev.setVersion(body[len("Rollback to "):])
+	case string(body) == "Initial release":
+		ev.Kind = APIInitialRelease
+	default:
+		return false
+	}
+	return true
+}
+
+// parseAppChange recognises changes to the app: formation, config vars,
+// add-ons, stack and log settings.
+func (ev *APIEvent) parseAppChange(body []byte) bool {
+	switch {
 	case bytes.HasPrefix(body, []byte("Scaled to ")):
 		ev.Kind = APIScale
 		ev.Formation = bytes.Trim(body[len("Scaled to "):], " \t\r\n")
@@ -127,36 +165,29 @@ func ParseAPI(msg []byte, ev *APIEvent) bool {
 		ev.parseAttachment(body[len("Update "):])
 	case bytes.HasPrefix(body, []byte("@ref:")) && bytes.Index(body, []byte(" completed provisioning")) > 0:
 		ev.Kind = APIAddonProvisioned
-		rest := body[len("@ref:"):]
-		ev.Addon = firstWord(rest)
-		if i := bytes.Index(rest, []byte("setting ")); i >= 0 {
-			vars := bytes.Trim(rest[i+len("setting "):], " \t\r\n")
-			if n := len(vars); n > 0 && vars[n-1] == '.' {
-				vars = vars[:n-1]
-			}
-			ev.ConfigVars = vars
-		}
-	case bytes.HasPrefix(body, []byte("Running release v")) && bytes.HasSuffix(body, []byte(" commands")):
-		ev.Kind = APIReleaseCommands
-		ev.setVersion(body[len("Running release "):])
-	case bytes.HasPrefix(body, []byte("Rollback to v")):
-		ev.Kind = APIRollback
-		ev.setVersion(body[len("Rollback to "):])
-	case string(body) == "Initial release":
-		ev.Kind = APIInitialRelease
+		ev.parseProvisioned(body[len("@ref:"):])
 	case string(body) == "Enable Logplex":
 		ev.Kind = APIEnableLogplex
 	case bytes.HasPrefix(body, []byte("Upgrade stack to ")):
 		ev.Kind = APIStackUpgrade
 		ev.Stack = firstWord(body[len("Upgrade stack to "):])
-	case len(ev.User) > 0:
-		ev.Kind = APIOther
-		ev.Detail = body
 	default:
-		ev.User = nil
 		return false
 	}
 	return true
+}
+
+// parseProvisioned reads "<addon> completed provisioning[, setting A, B.]"
+// (after "@ref:").
+func (ev *APIEvent) parseProvisioned(rest []byte) {
+	ev.Addon = firstWord(rest)
+	if i := bytes.Index(rest, []byte("setting ")); i >= 0 {
+		vars := bytes.Trim(rest[i+len("setting "):], " \t\r\n")
+		if n := len(vars); n > 0 && vars[n-1] == '.' {
+			vars = vars[:n-1]
+		}
+		ev.ConfigVars = vars
+	}
 }
 
 // configVarList returns the names in "<verb>A, B config vars", or nil if b

@@ -25,24 +25,27 @@ const (
 )
 
 // RuntimeTable describes every known runtime sample, indexed by
-// RuntimeMetric. The receiver declares the same names in its metadata.yaml
-// (a test there keeps the two in step). Memory values are normalised to bytes (Heroku's "MB" is
-// MiB, see unitTable) and page counts stay counts. The dyno UUID (DynoID)
-// is deliberately not an attribute here: it changes on every restart, and
-// the formation name (Source) is the stable identity.
+// RuntimeMetric: the key as logged and the unit its value is normalised
+// into (memory to bytes, Heroku's "MB" being MiB, see unitTable; page counts
+// stay counts). The metric each becomes is declared once, in the receiver's
+// metadata.yaml, and recorded through the builder generated from it (a test
+// there checks that each sample lands in one metric of this unit), so the
+// entries carry no Name. The dyno UUID (DynoID) is deliberately not an
+// attribute: it changes on every restart, and the formation name (Source)
+// is the stable identity.
 var RuntimeTable = [NumRuntimeMetrics]MetricInfo{
-	RuntimeMemoryTotal: {Key: "memory_total", Name: "heroku.dyno.memory.total", Unit: "By"},
-	RuntimeMemoryRSS:   {Key: "memory_rss", Name: "heroku.dyno.memory.rss", Unit: "By"},
-	RuntimeMemoryCache: {Key: "memory_cache", Name: "heroku.dyno.memory.cache", Unit: "By"},
-	RuntimeMemorySwap:  {Key: "memory_swap", Name: "heroku.dyno.memory.swap", Unit: "By"},
-	RuntimeMemoryQuota: {Key: "memory_quota", Name: "heroku.dyno.memory.quota", Unit: "By"},
+	RuntimeMemoryTotal: {Key: "memory_total", Unit: "By"},
+	RuntimeMemoryRSS:   {Key: "memory_rss", Unit: "By"},
+	RuntimeMemoryCache: {Key: "memory_cache", Unit: "By"},
+	RuntimeMemorySwap:  {Key: "memory_swap", Unit: "By"},
+	RuntimeMemoryQuota: {Key: "memory_quota", Unit: "By"},
 	// pgpgin/pgpgout are running totals (Kind says so); the receiver reports
 	// them as gauges, as logged, since their start is unknown.
-	RuntimeMemoryPgpgin:  {Key: "memory_pgpgin", Name: "heroku.dyno.memory.pgpgin", Unit: "{page}", Kind: MetricCounter},
-	RuntimeMemoryPgpgout: {Key: "memory_pgpgout", Name: "heroku.dyno.memory.pgpgout", Unit: "{page}", Kind: MetricCounter},
-	RuntimeLoadAvg1m:     {Key: "load_avg_1m", Name: "heroku.dyno.load_average.1m", Unit: "{thread}"},
-	RuntimeLoadAvg5m:     {Key: "load_avg_5m", Name: "heroku.dyno.load_average.5m", Unit: "{thread}"},
-	RuntimeLoadAvg15m:    {Key: "load_avg_15m", Name: "heroku.dyno.load_average.15m", Unit: "{thread}"},
+	RuntimeMemoryPgpgin:  {Key: "memory_pgpgin", Unit: "{page}", Kind: MetricCounter},
+	RuntimeMemoryPgpgout: {Key: "memory_pgpgout", Unit: "{page}", Kind: MetricCounter},
+	RuntimeLoadAvg1m:     {Key: "load_avg_1m", Unit: "{thread}"},
+	RuntimeLoadAvg5m:     {Key: "load_avg_5m", Unit: "{thread}"},
+	RuntimeLoadAvg15m:    {Key: "load_avg_15m", Unit: "{thread}"},
 }
 
 // Info returns the table entry for m, or nil if m is out of range.
@@ -127,33 +130,44 @@ func (s *RuntimeSample) Len() int {
 // its own channel is l2met's business (ParseL2met).
 func ParseRuntime(msg []byte, s *RuntimeSample) bool {
 	*s = RuntimeSample{}
+	s.Source, s.DynoID = walkSamples(msg, "dyno", func(key, val []byte) {
+		m, known := runtimeMetricOf(key)
+		if !known {
+			s.Unknown++
+			return
+		}
+		v, ok := sampleValueIn(val, RuntimeTable[m].Unit)
+		if !ok {
+			s.Unknown++
+			return
+		}
+		s.Values[m] = v
+		s.present |= 1 << m
+	})
+	return s.present != 0
+}
+
+// walkSamples reads the key=value pairs of a Heroku metrics line (runtime
+// or add-on): it calls sample with each sample# key (without the prefix)
+// and its value, in order, and returns the values of source= and of
+// otherKey= (dyno, addon), the last one of each if repeated.
+func walkSamples(msg []byte, otherKey string, sample func(key, val []byte)) (source, other []byte) {
+	const prefix = "sample#"
 	for {
 		key, val, _, rest, ok := NextKV(msg)
 		if !ok {
-			break
+			return source, other
 		}
 		msg = rest
 		switch {
 		case string(key) == "source":
-			s.Source = val
-		case string(key) == "dyno":
-			s.DynoID = val
-		case len(key) > len("sample#") && string(key[:len("sample#")]) == "sample#":
-			m, known := runtimeMetricOf(key[len("sample#"):])
-			if !known {
-				s.Unknown++
-				continue
-			}
-			v, ok := sampleValueIn(val, RuntimeTable[m].Unit)
-			if !ok {
-				s.Unknown++
-				continue
-			}
-			s.Values[m] = v
-			s.present |= 1 << m
+			source = val
+		case string(key) == otherKey:
+			other = val
+		case len(key) > len(prefix) && string(key[:len(prefix)]) == prefix:
+			sample(key[len(prefix):], val)
 		}
 	}
-	return s.present != 0
 }
 
 // sampleValueIn parses a sample value and converts it into unit. A value

@@ -95,34 +95,12 @@ func sampleNumber(b []byte) (v float64, n int, ok bool) {
 		return 0, 0, false
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		j := i + 1
-		eneg := false
-		if j < len(b) && (b[j] == '-' || b[j] == '+') {
-			eneg = b[j] == '-'
-			j++
-		}
-		if j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			e := 0
-			for ; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
-				if e < 10000 {
-					e = e*10 + int(b[j]-'0')
-				}
-			}
-			if eneg {
-				e = -e
-			}
-			exp += e
-			i = j
-		}
+		var e int
+		e, i = sampleExponent(b, i)
+		exp += e
 	}
-	switch {
-	case mant == 0:
-		v = 0
-	case exact && mant <= 1<<53 && exp >= 0 && exp <= 22:
-		v = float64(mant) * samplePow10[exp]
-	case exact && mant <= 1<<53 && exp < 0 && exp >= -22:
-		v = float64(mant) / samplePow10[-exp]
-	default:
+	v, ok = exactFloat(mant, exp, exact)
+	if !ok {
 		// Too many digits or a large exponent. The grammar above already
 		// holds, so the only error left is range: reject ±Inf and
 		// underflow rather than pass them on as metric values.
@@ -136,6 +114,44 @@ func sampleNumber(b []byte) (v float64, n int, ok bool) {
 		v = -v
 	}
 	return v, i, true
+}
+
+// sampleExponent reads the exponent whose 'e' or 'E' is b[i]: an optional
+// sign and digits. It returns the exponent and the index after it, or 0
+// and i when no digit follows ("5eggs" is 5 with unit "eggs").
+func sampleExponent(b []byte, i int) (e, next int) {
+	j := i + 1
+	neg := false
+	if j < len(b) && (b[j] == '-' || b[j] == '+') {
+		neg = b[j] == '-'
+		j++
+	}
+	if j >= len(b) || b[j] < '0' || b[j] > '9' {
+		return 0, i
+	}
+	for ; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
+		if e < 10000 {
+			e = e*10 + int(b[j]-'0')
+		}
+	}
+	if neg {
+		e = -e
+	}
+	return e, j
+}
+
+// exactFloat is mant×10^exp when float64 holds it exactly (no digit was
+// dropped, mant within 2^53, |exp| <= 22); ok is false otherwise.
+func exactFloat(mant uint64, exp int, exact bool) (v float64, ok bool) {
+	switch {
+	case mant == 0:
+		return 0, true
+	case exact && mant <= 1<<53 && exp >= 0 && exp <= 22:
+		return float64(mant) * samplePow10[exp], true
+	case exact && mant <= 1<<53 && exp < 0 && exp >= -22:
+		return float64(mant) / samplePow10[-exp], true
+	}
+	return 0, false
 }
 
 // Unit conversion: the one table that maps Heroku and l2met unit suffixes to
@@ -219,10 +235,13 @@ const (
 // Tables of these (RuntimeTable, AddonTable) say which key becomes which
 // metric and in which unit its value is normalised; the metrics themselves
 // (description, type, attributes) are declared in the receiver's
-// metadata.yaml, and tests check that each Name is declared there.
+// metadata.yaml, and tests check that table and declaration agree.
 type MetricInfo struct {
-	Key  string     // as logged after "sample#", e.g. "memory_rss", "read-iops"
-	Name string     // OTel metric name: dot-separated namespaces, snake_case words
+	Key string // as logged after "sample#", e.g. "memory_rss", "read-iops"
+	// Name is the declared metric an AddonTable key feeds (the receiver
+	// finds its generated Record method by this name). RuntimeTable leaves
+	// it empty: each runtime sample has its own Record method.
+	Name string
 	Unit string     // UCUM unit of the normalised value ("By", "1", "{connection}")
 	Kind MetricKind // gauge or cumulative counter
 	// AttrKey and AttrValue, when set, name the one attribute that tells

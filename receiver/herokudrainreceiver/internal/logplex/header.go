@@ -28,51 +28,98 @@ const (
 // timestamp, bad SD) keep the other fields; structural ones (no "<", too few
 // fields) leave only Message = m.
 func parseHeader(m []byte, mode SDMode, f *Frame) (error, string) {
+	f.resetHeader(m)
+	pri, i, detail := parsePRI(m)
+	if detail != "" {
+		return ErrBadPRI, detail
+	}
+	var first problem
+	if pri > 191 {
+		first.note(ErrBadPRI, "PRI above 191")
+	} else {
+		f.Priority = pri
+	}
+	v, i, ok := parseVersion(m, i)
+	if !ok {
+		f.Priority = -1
+		return ErrBadVersion, "VERSION is not 1-3 digits followed by SP"
+	}
+	f.Version = v
+	if v != 1 {
+		first.note(ErrBadVersion, "VERSION is not 1")
+	}
+	tok, i, detail := headerFields(m, i)
+	if detail != "" {
+		return f.badStructure(m, detail)
+	}
+	if !f.setFields(&tok) {
+		first.note(ErrBadTimestamp, "not RFC 3339")
+	}
+	if !f.setSDAndMessage(m, i, mode) {
+		first.note(ErrBadSD, "STRUCTURED-DATA missing or invalid")
+	}
+	return first.kind, first.detail
+}
+
+// problem keeps the first value problem of a header; later ones are not
+// reported.
+type problem struct {
+	kind   error
+	detail string
+}
+
+func (p *problem) note(kind error, detail string) {
+	if p.kind == nil {
+		p.kind, p.detail = kind, detail
+	}
+}
+
+// resetHeader clears the header fields: Message = m until parsed further.
+func (f *Frame) resetHeader(m []byte) {
 	f.Priority, f.Version = -1, 0
 	f.Timestamp, f.TimestampValid = time.Time{}, false
 	f.Hostname, f.AppName, f.ProcID, f.MsgID, f.SD = nil, nil, nil, nil, nil
 	f.Message = m
+}
 
+// parsePRI reads "<" 1-3 digits ">" and returns the value and the index
+// after ">"; detail says what is wrong when the PRI cannot be read.
+func parsePRI(m []byte) (pri, i int, detail string) {
 	if len(m) == 0 || m[0] != '<' {
-		return ErrBadPRI, "missing '<'"
+		return 0, 0, "missing '<'"
 	}
-	i, pri := 1, 0
+	i = 1
 	for i < len(m) && i <= 4 && isDigit(m[i]) {
 		pri = pri*10 + int(m[i]-'0')
 		i++
 	}
 	if i == 1 || i > 4 || i >= len(m) || m[i] != '>' {
-		return ErrBadPRI, "PRI is not <1-3 digits>"
+		return 0, 0, "PRI is not <1-3 digits>"
 	}
-	i++
-	var kind error
-	var detail string
-	if pri > 191 {
-		kind, detail = ErrBadPRI, "PRI above 191"
-	} else {
-		f.Priority = pri
-	}
+	return pri, i + 1, ""
+}
 
-	vs, v := i, 0
-	for i < len(m) && i-vs < 3 && isDigit(m[i]) {
+// parseVersion reads the 1-3 digit VERSION at m[i:], which must be
+// followed by SP or the end, and returns it with the index after it.
+func parseVersion(m []byte, i int) (v, next int, ok bool) {
+	start := i
+	for i < len(m) && i-start < 3 && isDigit(m[i]) {
 		v = v*10 + int(m[i]-'0')
 		i++
 	}
-	if i == vs || (i < len(m) && m[i] != ' ') {
-		f.Priority = -1
-		return ErrBadVersion, "VERSION is not 1-3 digits followed by SP"
+	if i == start || (i < len(m) && m[i] != ' ') {
+		return 0, i, false
 	}
-	f.Version = v
-	if v != 1 && kind == nil {
-		kind, detail = ErrBadVersion, "VERSION is not 1"
-	}
+	return v, i, true
+}
 
-	// TIMESTAMP HOSTNAME APP-NAME PROCID each end in SP; MSGID ends in SP or
-	// at the end of the message.
-	var tok [5][]byte
+// headerFields splits TIMESTAMP HOSTNAME APP-NAME PROCID MSGID, each
+// preceded by SP, from m[i:]; MSGID ends in SP or at the end of the
+// message. It returns the index after MSGID, or what is wrong.
+func headerFields(m []byte, i int) (tok [5][]byte, next int, detail string) {
 	for t := range tok {
 		if i >= len(m) || m[i] != ' ' {
-			return f.badStructure(m, "too few header fields")
+			return tok, i, "too few header fields"
 		}
 		i++
 		j := bytes.IndexByte(m[i:], ' ')
@@ -80,59 +127,66 @@ func parseHeader(m []byte, mode SDMode, f *Frame) (error, string) {
 			j = len(m) - i
 		}
 		if j == 0 {
-			return f.badStructure(m, "empty header field")
+			return tok, i, "empty header field"
 		}
 		tok[t] = m[i : i+j]
 		i += j
 	}
-	if ts := tok[0]; !(len(ts) == 1 && ts[0] == '-') {
-		if t, ok := parseTimestamp(ts); ok {
+	return tok, i, ""
+}
+
+// setFields stores the header fields; "-" (NILVALUE) leaves the timestamp
+// and MSGID unset. It reports false when the timestamp is not RFC 3339.
+func (f *Frame) setFields(tok *[5][]byte) bool {
+	ok := true
+	if ts := tok[0]; !isNil(ts) {
+		if t, valid := parseTimestamp(ts); valid {
 			f.Timestamp, f.TimestampValid = t, true
-		} else if kind == nil {
-			kind, detail = ErrBadTimestamp, "not RFC 3339"
+		} else {
+			ok = false
 		}
 	}
 	f.Hostname, f.AppName, f.ProcID = tok[1], tok[2], tok[3]
-	if !(len(tok[4]) == 1 && tok[4][0] == '-') {
+	if !isNil(tok[4]) {
 		f.MsgID = tok[4]
 	}
+	return ok
+}
 
-	// i is at the SP after MSGID or at the end.
-	hasRest := i < len(m)
+func isNil(field []byte) bool { return len(field) == 1 && field[0] == '-' }
+
+// setSDAndMessage sets Message, and SD when mode looks for it, from what
+// follows MSGID (m[i] is the SP after MSGID, or i is the end). It reports
+// false when mode is SDRFC5424 and there is neither "-" nor valid SD.
+func (f *Frame) setSDAndMessage(m []byte, i int, mode SDMode) bool {
 	var rest []byte
-	if hasRest {
+	if i < len(m) {
 		rest = m[i+1:]
 	}
 	f.Message = rest
 	if f.Message == nil {
 		f.Message = m[len(m):]
 	}
-	switch mode {
-	case SDNone:
-	case SDAuto, SDRFC5424:
-		if hasRest && len(rest) > 0 && rest[0] == '[' {
-			if n, ok := scanSD(rest); ok && (n == len(rest) || rest[n] == ' ') {
-				f.SD = rest[:n]
-				f.Message = rest[min(n+1, len(rest)):]
-				break
-			}
-		} else if hasRest && len(rest) > 0 && rest[0] == '-' && (len(rest) == 1 || rest[1] == ' ') {
-			f.Message = rest[min(2, len(rest)):]
-			break
-		}
-		if mode == SDRFC5424 && kind == nil {
-			kind, detail = ErrBadSD, "STRUCTURED-DATA missing or invalid"
-		}
+	if mode != SDAuto && mode != SDRFC5424 {
+		return true
 	}
-	return kind, detail
+	switch {
+	case len(rest) > 0 && rest[0] == '[':
+		if n, ok := scanSD(rest); ok && (n == len(rest) || rest[n] == ' ') {
+			f.SD = rest[:n]
+			f.Message = rest[min(n+1, len(rest)):]
+			return true
+		}
+	case len(rest) > 0 && rest[0] == '-' && (len(rest) == 1 || rest[1] == ' '):
+		f.Message = rest[min(2, len(rest)):]
+		return true
+	}
+	return mode != SDRFC5424
 }
 
 // badStructure resets the fields parsed so far: the header is not usable.
 func (f *Frame) badStructure(m []byte, detail string) (error, string) {
-	f.Priority, f.Version = -1, 0
-	f.Timestamp, f.TimestampValid = time.Time{}, false
-	f.Hostname, f.AppName, f.ProcID, f.MsgID, f.SD = nil, nil, nil, nil, nil
-	f.Message = m
+	f.resetHeader(m)
 	return ErrBadHeader, detail
 }
 

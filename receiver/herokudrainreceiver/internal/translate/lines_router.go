@@ -15,7 +15,20 @@ func putRouter(attrs pcommon.Map, s *lineStrings, r *heroku.Router) {
 		desc = s.str(r.Desc)
 	}
 	putError(attrs, r.Code, desc)
+	putRouterHTTP(attrs, s, r)
+	if len(r.Dyno) > 0 {
+		attrs.PutStr(AttrDynoName, internDynoName(s, r.Dyno))
+		if t := dynoType(r.Dyno); t != "" {
+			attrs.PutStr(AttrDynoType, t)
+		}
+	}
+	putRouterOutcome(attrs, s, r)
+	putRouterConnection(attrs, s, r)
+}
 
+// putRouterHTTP adds the request and response: method, URL, addresses,
+// status, size and the router's timings.
+func putRouterHTTP(attrs pcommon.Map, s *lineStrings, r *heroku.Router) {
 	if len(r.Method) > 0 {
 		if m, exact := httpMethod(r.Method); m != "" {
 			attrs.PutStr(attrHTTPMethod, m)
@@ -44,12 +57,11 @@ func putRouter(attrs pcommon.Map, s *lineStrings, r *heroku.Router) {
 	if r.HasService {
 		attrs.PutInt(AttrRouterServiceMS, int64(r.Service))
 	}
-	if len(r.Dyno) > 0 {
-		attrs.PutStr(AttrDynoName, internDynoName(s, r.Dyno))
-		if t := dynoType(r.Dyno); t != "" {
-			attrs.PutStr(AttrDynoType, t)
-		}
-	}
+}
+
+// putRouterOutcome adds the router's own view: request id, level, which
+// side closed the socket and the cause of an error.
+func putRouterOutcome(attrs pcommon.Map, s *lineStrings, r *heroku.Router) {
 	s.putStr(attrs, AttrRouterRequestID, r.RequestID)
 	if len(r.At) > 0 {
 		attrs.PutStr(AttrRouterAt, routerAt(s, r.At))
@@ -58,6 +70,11 @@ func putRouter(attrs pcommon.Map, s *lineStrings, r *heroku.Router) {
 		attrs.PutStr(AttrRouterSock, routerSock(s, r.Sock))
 	}
 	s.putStr(attrs, AttrRouterCause, r.Cause)
+}
+
+// putRouterConnection adds the client connection: scheme, HTTP version,
+// TLS and the user agent.
+func putRouterConnection(attrs pcommon.Map, s *lineStrings, r *heroku.Router) {
 	if scheme := r.Scheme(); scheme != "" {
 		attrs.PutStr(attrURLScheme, scheme)
 	}

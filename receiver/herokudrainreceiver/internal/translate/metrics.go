@@ -97,37 +97,77 @@ func (b *Batch) addRuntime(f *logplex.Frame, s *heroku.RuntimeSample, ts pcommon
 // addRouter observes one request in the router histograms. Request ids
 // never become attributes here; the path only when the config asks.
 func (b *Batch) addRouter(r *heroku.Router) {
-	method, _ := httpMethod(r.Method)
-	methodKnown := method != ""
-	if !methodKnown {
-		method = "_OTHER"
+	rs := b.routerSeriesOf(r)
+	b.requests = append(b.requests, routerRequest{id: wireString(r.RequestID), method: rs.method, dyno: rs.dyno,
+		scheme: rs.scheme, errType: rs.errType, status: int64(r.Status), hasStatus: r.HasStatus})
+	b.hist.key = rs.appendKey(b.hist.key[:0])
+	if r.HasService {
+		b.observeRouter(&rs, &histRequestDuration, float64(r.Service)/1000)
 	}
-	var errType string
+	if r.HasConnect {
+		b.observeRouter(&rs, &histConnectDuration, float64(r.Connect)/1000)
+	}
+	if r.HasBytes {
+		b.observeRouter(&rs, &histResponseBodySize, float64(r.Bytes))
+	}
+}
+
+// routerSeries is what identifies a router line's histogram series: the
+// attribute values, and the raw bytes the series key is built from.
+type routerSeries struct {
+	r            *heroku.Router
+	method       string // known method, or "_OTHER"
+	methodKnown  bool
+	dyno         string
+	errType      string // H code, or a 5xx status
+	scheme       string
+	protoVersion string
+	path         string // only when withPath
+	withPath     bool
+	keyLen       int // length of the series key before the histogram name
+}
+
+func (b *Batch) routerSeriesOf(r *heroku.Router) routerSeries {
+	rs := routerSeries{r: r, scheme: r.Scheme(), dyno: intern(r.Dyno)}
+	rs.method, _ = httpMethod(r.Method)
+	rs.methodKnown = rs.method != ""
+	if !rs.methodKnown {
+		rs.method = "_OTHER"
+	}
 	switch {
 	case r.Code != 0:
-		errType = r.Code.String()
+		rs.errType = r.Code.String()
 	case r.HasStatus && r.Status >= 500:
-		errType = strconv.Itoa(r.Status)
+		rs.errType = strconv.Itoa(r.Status)
 	}
-	scheme := r.Scheme()
-	_, protoVersion := r.NetworkProtocol()
-	dyno := intern(r.Dyno)
-	b.requests = append(b.requests, routerRequest{id: wireString(r.RequestID), method: method, dyno: dyno,
-		scheme: scheme, errType: errType, status: int64(r.Status), hasStatus: r.HasStatus})
-	withPath := b.set.RouterMetricsURLPath && len(r.Path) > 0
-	var path string
-	if withPath {
-		path = wireString(r.Path)
-		if b.set.URLPaths != nil {
-			var over bool
-			if path, over = b.set.URLPaths.Get(r.Path); over {
-				b.counts.URLPathsOverflow++
-			}
-		}
-	}
+	_, rs.protoVersion = r.NetworkProtocol()
+	rs.path, rs.withPath = b.routerPath(r)
+	return rs
+}
 
-	key := append(b.hist.key[:0], method...)
-	if !methodKnown {
+// routerPath is the url.path attribute of a router line's series, when the
+// config asks for one: the path, or _OTHER past the distinct-path cap.
+func (b *Batch) routerPath(r *heroku.Router) (string, bool) {
+	if !b.set.RouterMetricsURLPath || len(r.Path) == 0 {
+		return "", false
+	}
+	if b.set.URLPaths == nil {
+		return wireString(r.Path), true
+	}
+	path, over := b.set.URLPaths.Get(r.Path)
+	if over {
+		b.counts.URLPathsOverflow++
+	}
+	return path, true
+}
+
+// appendKey appends the series key (NUL-separated fields; the raw method
+// for an unknown one, so that two unknown methods stay apart) and records
+// its length.
+func (rs *routerSeries) appendKey(key []byte) []byte {
+	r := rs.r
+	key = append(key, rs.method...)
+	if !rs.methodKnown {
 		key = append(key, r.Method...)
 	}
 	key = append(key, 0)
@@ -137,62 +177,56 @@ func (b *Batch) addRouter(r *heroku.Router) {
 	key = append(key, 0)
 	key = append(key, r.Dyno...)
 	key = append(key, 0)
-	key = append(key, errType...)
+	key = append(key, rs.errType...)
 	key = append(key, 0)
-	key = append(key, scheme...)
+	key = append(key, rs.scheme...)
 	key = append(key, 0)
-	key = append(key, protoVersion...)
-	if withPath {
+	key = append(key, rs.protoVersion...)
+	if rs.withPath {
 		key = append(key, 0)
-		key = append(key, path...)
+		key = append(key, rs.path...)
 	}
-	b.hist.key = key
+	rs.keyLen = len(key)
+	return key
+}
 
-	observe := func(def *histogramDef, v float64) {
-		if b.set.DisabledHistograms[def.name] {
-			return
-		}
-		b.hist.key = append(b.hist.key[:len(key)], def.name...)
-		s, ok := b.hist.lookup()
-		if !ok {
-			s = b.hist.create(def, "")
-			a := s.attrs
-			a.PutStr(attrHTTPMethod, method)
-			if !methodKnown {
-				a.PutStr(attrHTTPMethodOrig, wireString(r.Method))
-			}
-			if r.HasStatus {
-				a.PutInt(attrHTTPStatus, int64(r.Status))
-			}
-			if dyno != "" {
-				a.PutStr(AttrDynoName, dyno)
-				if typ := dynoTypeOfName(dyno); typ != "" {
-					a.PutStr(AttrDynoType, typ)
-				}
-			}
-			if errType != "" {
-				a.PutStr(attrErrorType, errType)
-			}
-			if scheme != "" {
-				a.PutStr(attrURLScheme, scheme)
-			}
-			if protoVersion != "" {
-				a.PutStr(attrNetProtoVersion, protoVersion)
-			}
-			if withPath {
-				a.PutStr(attrURLPath, path)
-			}
-		}
-		s.observe(v)
+// observeRouter adds v to the series of histogram def, creating it with
+// its attributes on first use.
+func (b *Batch) observeRouter(rs *routerSeries, def *histogramDef, v float64) {
+	if b.set.DisabledHistograms[def.name] {
+		return
 	}
-	if r.HasService {
-		observe(&histRequestDuration, float64(r.Service)/1000)
+	b.hist.key = append(b.hist.key[:rs.keyLen], def.name...)
+	s, ok := b.hist.lookup()
+	if !ok {
+		s = b.hist.create(def, "")
+		rs.putAttributes(s.attrs)
 	}
-	if r.HasConnect {
-		observe(&histConnectDuration, float64(r.Connect)/1000)
+	s.observe(v)
+}
+
+// putAttributes sets a new router series' attributes.
+func (rs *routerSeries) putAttributes(a pcommon.Map) {
+	r := rs.r
+	a.PutStr(attrHTTPMethod, rs.method)
+	if !rs.methodKnown {
+		a.PutStr(attrHTTPMethodOrig, wireString(r.Method))
 	}
-	if r.HasBytes {
-		observe(&histResponseBodySize, float64(r.Bytes))
+	if r.HasStatus {
+		a.PutInt(attrHTTPStatus, int64(r.Status))
+	}
+	putDynoName(a, rs.dyno)
+	if rs.errType != "" {
+		a.PutStr(attrErrorType, rs.errType)
+	}
+	if rs.scheme != "" {
+		a.PutStr(attrURLScheme, rs.scheme)
+	}
+	if rs.protoVersion != "" {
+		a.PutStr(attrNetProtoVersion, rs.protoVersion)
+	}
+	if rs.withPath {
+		a.PutStr(attrURLPath, rs.path)
 	}
 }
 
