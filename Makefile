@@ -8,7 +8,7 @@
 #   make run              build, then run it with testdata/collector/default.yaml
 #   make demo             build, start it, post the sample drain, show what came out, stop it
 #   make test             generated files current, vet, unit tests (-race) with coverage, short fuzz runs, e2e tests
-#   make test-adversarial hostile input and bad backends against the binary (~2 min)
+#   make test-adversarial hostile input and bad backends against the binary (~8 min)
 #   make test-replicas    two collectors behind nginx: exactly-once, cost of a killed replica
 #   make image            container image with buildah (make test-image builds and checks it)
 #   make dashboards       regenerate the Grafana dashboards (dashboards/json) and docs/panel-map.md
@@ -136,7 +136,7 @@ e2e: $(DIST_BIN)
 ## configs, loopback only, each probe bounded in time and asserting its
 ## bound (e2e/adversarial_test.go, build tag adversarial)
 test-adversarial: $(DIST_BIN)
-	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -tags adversarial -count=1 -timeout 10m -v \
+	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) $(GO) test -tags adversarial -count=1 -timeout 20m -v \
 		-run 'TestAdversarial' ./e2e/ 2>&1 | grep -E '^(=== RUN|--- |PASS|FAIL|ok)|_test\.go:[0-9]+:'
 
 ## test-replicas: two collectors behind nginx (hash on Logplex-Frame-Id) and a
