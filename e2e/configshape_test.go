@@ -22,11 +22,7 @@ const maxMemoryQueue = 16 << 20
 
 // shapeExempt are configs another change owns that do not follow the rule
 // yet, with the reason. Empty when every config does.
-var shapeExempt = map[string]string{
-	"testdata/collector/prometheus.yaml": "owned by the Grafana/Prometheus work (dash); " +
-		"it still runs the batch processor, prometheus_remote_write's default queue of 10,000 requests " +
-		"and an otlp_http exporter without a byte-sized queue",
-}
+var shapeExempt = map[string]string{}
 
 // shippedConfigs are every collector config in the repository: the files
 // under testdata/collector and deploy, and the yaml blocks of the READMEs

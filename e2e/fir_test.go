@@ -3,10 +3,12 @@ package e2e
 import (
 	"bytes"
 	"net/http"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden"
+	"go.opentelemetry.io/collector/pdata/plog"
 )
 
 // TestFirTelemetryGetsTheCedarKeys posts an OTLP/HTTP JSON logs payload shaped
@@ -24,7 +26,13 @@ func TestFirTelemetryGetsTheCedarKeys(t *testing.T) {
 			"exporters":  []string{"otlp_http"},
 		}, "service", "pipelines", "logs/fir")
 	})
-	body, err := os.ReadFile(filepath.Join("..", "processor", "herokuappprocessor", "testdata", "fir", "logs.json"))
+	// The processor's golden input: OTLP logs shaped as Heroku's telemetry
+	// drains send them, posted as OTLP/JSON.
+	in, err := golden.ReadLogs(filepath.Join("..", "processor", "herokuappprocessor", "testdata", "golden", "fir", "input.logs.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := (&plog.JSONMarshaler{}).MarshalLogs(in)
 	if err != nil {
 		t.Fatal(err)
 	}
