@@ -62,7 +62,7 @@ GO_SOURCES := $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git -
 METADATA_DIRS = $(sort $(patsubst %/,%,$(dir $(shell find . \( -path ./dist -o -path ./.tools -o -path ./.git \) -prune -o -name metadata.yaml -print))))
 
 .PHONY: tools generate check-generated build run demo test vet unit fuzz-short e2e test-adversarial test-replicas image test-image fuzz bench clean distclean \
-	dashboards check-dashboards test-e2e backends
+	dashboards check-dashboards test-e2e backends soak
 
 ## tools: install the pinned ocb and mdatagen into .tools/bin when missing
 tools: $(OCB) $(MDATAGEN)
@@ -175,7 +175,6 @@ check-dashboards:
 ## .tools/bin), builds the collector, then runs the build-tagged backends
 ## test in e2e/, which starts both backends and two collectors on loopback
 ## and stops them all when it ends.
-PROMETHEUS ?= $(shell command -v prometheus 2>/dev/null || echo /usr/bin/prometheus)
 VICTORIALOGS_VERSION := v1.52.1
 VICTORIALOGS := $(TOOLS_BIN)/victoria-logs
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -183,7 +182,7 @@ E2E_BACKENDS_TIMEOUT ?= 15m
 
 backends: $(VICTORIALOGS)
 	@missing=""; \
-	command -v prometheus >/dev/null || [ -x "$(PROMETHEUS)" ] || missing="$$missing prometheus"; \
+	command -v prometheus >/dev/null || missing="$$missing prometheus"; \
 	command -v nginx >/dev/null || missing="$$missing nginx-light"; \
 	command -v buildah >/dev/null || missing="$$missing buildah"; \
 	if [ -n "$$missing" ]; then \
@@ -196,7 +195,7 @@ $(VICTORIALOGS):
 	GOBIN=$(TOOLS_BIN) $(GO) install github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$(VICTORIALOGS_VERSION)
 
 test-e2e: $(DIST_BIN) backends
-	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) PROMETHEUS_BIN=$$(command -v prometheus || echo $(PROMETHEUS)) \
+	OTELCOL_HEROKU_BIN=$(CURDIR)/$(DIST_BIN) PROMETHEUS_BIN=$$(command -v prometheus) \
 	VICTORIALOGS_BIN=$(VICTORIALOGS) \
 	$(GO) test -tags backends -count=1 -timeout $(E2E_BACKENDS_TIMEOUT) -run 'TestDashboardsOnRealBackends' -v ./e2e/
 	$(MAKE) --no-print-directory test-replicas test-image
@@ -223,7 +222,6 @@ SOAK_RSS_TOLERANCE ?= 0.20
 # The Frame-Id cache grows by design for one TTL (default 10m, 100,000
 # entries); a 1m TTL lets it reach its steady size during the warm-up.
 SOAK_DEDUPE_TTL ?= 1m
-.PHONY: soak
 soak: $(DIST_BIN)
 	cd bench && $(GO) run ./cmd/drainload -soak -bin $(CURDIR)/$(DIST_BIN) -targets collector -conns 8 -tokens 100 \
 		-duration $(SOAK_DURATION) $(if $(SOAK_SAMPLE),-sample $(SOAK_SAMPLE)) $(if $(SOAK_WARMUP),-warmup $(SOAK_WARMUP)) \
