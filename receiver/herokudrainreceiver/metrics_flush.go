@@ -154,9 +154,9 @@ func (r *drainReceiver) flush(ctx context.Context) {
 		f.Done(true)
 		return
 	}
-	ctx = r.obsMetrics.StartMetricsOp(ctx)
+	ctx = r.obs.StartMetricsOp(ctx)
 	err := r.nextMetrics.ConsumeMetrics(ctx, f.Metrics)
-	r.obsMetrics.EndMetricsOp(ctx, dataFormat, n, err)
+	r.obs.EndMetricsOp(ctx, dataFormat, n, err)
 	f.Done(err == nil)
 	if err != nil {
 		r.telemetry.ReceiverHerokudrainMetricFlushFailures.Add(ctx, 1)
