@@ -47,8 +47,8 @@ func (r *drainReceiver) consumeLogs(ctx context.Context, batch *translate.Batch)
 	if n == 0 {
 		return nil
 	}
-	ctx = r.obsLogs.StartLogsOp(ctx)
+	ctx = r.obs.StartLogsOp(ctx)
 	err := r.nextLogs.ConsumeLogs(ctx, ld)
-	r.obsLogs.EndLogsOp(ctx, dataFormat, n, err)
+	r.obs.EndLogsOp(ctx, dataFormat, n, err)
 	return err
 }

@@ -150,20 +150,7 @@ func (r *drainReceiver) newBatch(dr *drainRequest) *translate.Batch {
 		dr.builder = r.builder.Get().(*metadata.MetricsBuilder)
 	}
 	query := dr.http.URL.Query()
-	return translate.NewBatch(translate.Settings{
-		Logs:                 dr.logs.want,
-		Metrics:              dr.metrics.want,
-		Traces:               dr.traces.want,
-		Builder:              dr.builder,
-		ResourceAttributes:   r.cfg.MetricsBuilderConfig.ResourceAttributes,
-		ScopeVersion:         r.set.BuildInfo.Version,
-		RouterMetricsURLPath: r.cfg.RouterMetricsURLPath,
-		Dynos:                r.dynos,
-		RequestIDs:           r.metrics.requestIDs,
-		URLPaths:             r.metrics.urlPaths,
-		ExponentialMeasures:  r.cfg.MeasureHistogram == HistogramExponential,
-		DisabledHistograms:   r.metrics.disabledHistograms,
-	}, translate.Resource{
+	return translate.NewBatch(r.batchSettings(dr.logs.want, dr.metrics.want, dr.traces.want, dr.builder), translate.Resource{
 		DrainToken: dr.http.Header.Get(headerDrainToken),
 		AppName:    query.Get(appQueryParam),
 		Attributes: queryAttributes(query, r.cfg.QueryParameters),

@@ -90,22 +90,24 @@ func (r *drainReceiver) addMetrics(ctx context.Context, batch *translate.Batch) 
 	}
 }
 
-// withMetrics turns on the metric side of a batch's settings when a metrics
-// pipeline exists, for batches built outside a request (lines given up by
-// split_lines), with a builder of their own.
-func (r *drainReceiver) withMetrics(s translate.Settings) translate.Settings {
-	if r.nextMetrics == nil {
-		return s
+// batchSettings is what every batch the receiver translates is built with,
+// for the signals given; builder is required with metrics. Drain requests
+// and the lines split_lines gives up outside any request both use it.
+func (r *drainReceiver) batchSettings(logs, metrics, traces bool, builder *metadata.MetricsBuilder) translate.Settings {
+	return translate.Settings{
+		Logs:                 logs,
+		Metrics:              metrics,
+		Traces:               traces,
+		Builder:              builder,
+		ResourceAttributes:   r.cfg.MetricsBuilderConfig.ResourceAttributes,
+		ScopeVersion:         r.set.BuildInfo.Version,
+		RouterMetricsURLPath: r.cfg.RouterMetricsURLPath,
+		Dynos:                r.dynos,
+		RequestIDs:           r.metrics.requestIDs,
+		URLPaths:             r.metrics.urlPaths,
+		ExponentialMeasures:  r.cfg.MeasureHistogram == HistogramExponential,
+		DisabledHistograms:   r.metrics.disabledHistograms,
 	}
-	s.Metrics = true
-	s.Builder = metadata.NewMetricsBuilder(r.cfg.MetricsBuilderConfig, r.set)
-	s.RouterMetricsURLPath = r.cfg.RouterMetricsURLPath
-	s.Dynos = r.dynos
-	s.RequestIDs = r.metrics.requestIDs
-	s.URLPaths = r.metrics.urlPaths
-	s.ExponentialMeasures = r.cfg.MeasureHistogram == HistogramExponential
-	s.DisabledHistograms = r.metrics.disabledHistograms
-	return s
 }
 
 // startFlushing runs the flush loop until stopFlushing.
@@ -152,9 +154,9 @@ func (r *drainReceiver) flush(ctx context.Context) {
 		f.Done(true)
 		return
 	}
-	ctx = r.obsMetrics.StartMetricsOp(ctx)
+	ctx = r.obs.StartMetricsOp(ctx)
 	err := r.nextMetrics.ConsumeMetrics(ctx, f.Metrics)
-	r.obsMetrics.EndMetricsOp(ctx, dataFormat, n, err)
+	r.obs.EndMetricsOp(ctx, dataFormat, n, err)
 	f.Done(err == nil)
 	if err != nil {
 		r.telemetry.ReceiverHerokudrainMetricFlushFailures.Add(ctx, 1)

@@ -33,9 +33,8 @@ type drainReceiver struct {
 	nextMetrics consumer.Metrics
 	nextTraces  consumer.Traces // router spans; nil without a traces pipeline
 
-	obsLogs    *receiverhelper.ObsReport
-	obsMetrics *receiverhelper.ObsReport
-	telemetry  *metadata.TelemetryBuilder
+	obs       *receiverhelper.ObsReport // one for every signal: it records each op by its own signal
+	telemetry *metadata.TelemetryBuilder
 
 	auth    *authenticator
 	budget  byteBudget // memory held by requests in flight
@@ -67,13 +66,12 @@ func newDrainReceiver(cfg *Config, set receiver.Settings) (*drainReceiver, error
 		return nil, err
 	}
 	r := &drainReceiver{
-		cfg:        cfg,
-		set:        set,
-		logger:     set.Logger,
-		obsLogs:    obs,
-		obsMetrics: obs,
-		telemetry:  tb,
-		auth:       newAuthenticator(cfg.BasicAuth, cfg.DrainTokens),
+		cfg:       cfg,
+		set:       set,
+		logger:    set.Logger,
+		obs:       obs,
+		telemetry: tb,
+		auth:      newAuthenticator(cfg.BasicAuth, cfg.DrainTokens),
 		// Runtime metrics arrive every ~20 s per dyno: a minute's window
 		// sees every live dyno at least twice.
 		dynos: translate.NewDynoTracker(time.Minute, 10_000, 10_000),

@@ -88,11 +88,13 @@ func (r *drainReceiver) emitGivenUp(lines []rejoin.Expired) {
 		d := drain{l.DrainToken, l.App}
 		b := batches[d]
 		if b == nil {
-			b = translate.NewBatch(r.withMetrics(translate.Settings{
-				Logs:               true,
-				ResourceAttributes: r.cfg.MetricsBuilderConfig.ResourceAttributes,
-				ScopeVersion:       r.set.BuildInfo.Version,
-			}), translate.Resource{DrainToken: l.DrainToken, AppName: l.App}, observed, 1)
+			var builder *metadata.MetricsBuilder
+			if r.nextMetrics != nil {
+				// Its own builder: these lines were read by requests long done.
+				builder = metadata.NewMetricsBuilder(r.cfg.MetricsBuilderConfig, r.set)
+			}
+			b = translate.NewBatch(r.batchSettings(true, builder != nil, false, builder),
+				translate.Resource{DrainToken: l.DrainToken, AppName: l.App}, observed, 1)
 			batches[d] = b
 		}
 		b.AddPart(l.Frame, l.Part)

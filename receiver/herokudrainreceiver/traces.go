@@ -30,8 +30,8 @@ func (r *drainReceiver) consumeTraces(ctx context.Context, batch *translate.Batc
 	if n == 0 {
 		return nil
 	}
-	ctx = r.obsLogs.StartTracesOp(ctx)
+	ctx = r.obs.StartTracesOp(ctx)
 	err := r.nextTraces.ConsumeTraces(ctx, td)
-	r.obsLogs.EndTracesOp(ctx, dataFormat, n, err)
+	r.obs.EndTracesOp(ctx, dataFormat, n, err)
 	return err
 }
