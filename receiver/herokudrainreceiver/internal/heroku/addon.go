@@ -222,10 +222,8 @@ func ParseAddon(procid, msg []byte, m *AddonMetrics) bool {
 		if i := addonLookup(m.Service, name, hint); i >= 0 {
 			hint = i + 1
 			info := &AddonTable[i].MetricInfo
-			if len(raw) == 0 {
-				s.Unit, s.Info = info.Unit, info
-			} else if ucum, f, ok := NormalizeUnit(raw); ok && ucum == info.Unit {
-				s.Value, s.Unit, s.Info = v*f, ucum, info
+			if cv, ok := valueIn(v, raw, info.Unit); ok {
+				s.Value, s.Unit, s.Info = cv, info.Unit, info
 			}
 		}
 		if s.Info == nil {

@@ -148,12 +148,7 @@ func (ev *APIEvent) parseAppChange(body []byte) bool {
 	case bytes.HasPrefix(body, []byte("Scaled to ")):
 		ev.Kind = APIScale
 		ev.Formation = bytes.Trim(body[len("Scaled to "):], " \t\r\n")
-	case configVarList(body, "Set ") != nil:
-		ev.Kind = APIConfigSet
-		ev.ConfigVars = configVarList(body, "Set ")
-	case configVarList(body, "Remove ") != nil:
-		ev.Kind = APIConfigRemove
-		ev.ConfigVars = configVarList(body, "Remove ")
+	case ev.setConfigVars(body, "Set ", APIConfigSet), ev.setConfigVars(body, "Remove ", APIConfigRemove):
 	case bytes.HasPrefix(body, []byte("Attach ")):
 		ev.Kind = APIAddonAttach
 		ev.parseAttachment(body[len("Attach "):])
@@ -190,11 +185,11 @@ func (ev *APIEvent) parseProvisioned(rest []byte) {
 	}
 }
 
-// configVarList returns the names in "<verb>A, B config vars", or nil if b
-// is not in that form.
-func configVarList(b []byte, verb string) []byte {
+// setConfigVars sets kind and the names as ConfigVars when b is "<verb>A,
+// B config vars", and reports whether it was.
+func (ev *APIEvent) setConfigVars(b []byte, verb string, kind APIEventKind) bool {
 	if !bytes.HasPrefix(b, []byte(verb)) {
-		return nil
+		return false
 	}
 	end := -1
 	switch {
@@ -204,9 +199,10 @@ func configVarList(b []byte, verb string) []byte {
 		end = len(b) - len(" config var")
 	}
 	if end <= len(verb) {
-		return nil
+		return false
 	}
-	return b[len(verb):end]
+	ev.Kind, ev.ConfigVars = kind, b[len(verb):end]
+	return true
 }
 
 // setVersion reads "v7" (and whatever word follows it is ignored).

@@ -136,7 +136,10 @@ func ParseRuntime(msg []byte, s *RuntimeSample) bool {
 			s.Unknown++
 			return
 		}
-		v, ok := sampleValueIn(val, RuntimeTable[m].Unit)
+		v, raw, ok := ParseSample(val)
+		if ok {
+			v, ok = valueIn(v, raw, RuntimeTable[m].Unit)
+		}
 		if !ok {
 			s.Unknown++
 			return
@@ -170,15 +173,12 @@ func walkSamples(msg []byte, otherKey string, sample func(key, val []byte)) (sou
 	}
 }
 
-// sampleValueIn parses a sample value and converts it into unit. A value
-// without a suffix is taken to be in unit already: Heroku writes
+// valueIn converts a parsed sample value with suffix raw into unit. A
+// value without a suffix is taken to be in unit already: Heroku writes
 // tmp-disk-used in bytes with no suffix, and load averages and ratios have
 // none. A suffix that converts to another unit is rejected, not guessed.
-func sampleValueIn(val []byte, unit string) (float64, bool) {
-	v, raw, ok := ParseSample(val)
-	if !ok {
-		return 0, false
-	}
+// Runtime and add-on lines share it.
+func valueIn(v float64, raw []byte, unit string) (float64, bool) {
 	if len(raw) == 0 {
 		return v, true
 	}

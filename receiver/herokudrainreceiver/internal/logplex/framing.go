@@ -244,21 +244,16 @@ func plausibleNext(b []byte, e int, eof bool) bool {
 }
 
 // hdrAt reports whether b[k:] starts with "<d{1,3}>d{1,3} ", the shape of a
-// syslog header start.
+// syslog header start: the PRI and VERSION that parseHeader reads, with the
+// SP after VERSION present.
 func hdrAt(b []byte, k int) bool {
-	i := k + 1
-	for i < len(b) && i-k <= 3 && isDigit(b[i]) {
-		i++
-	}
-	if i == k+1 || i-k > 4 || i >= len(b) || b[i] != '>' {
+	h := b[k:]
+	_, i, detail := parsePRI(h)
+	if detail != "" {
 		return false
 	}
-	i++
-	v := i
-	for i < len(b) && i-v < 3 && isDigit(b[i]) {
-		i++
-	}
-	return i > v && i < len(b) && b[i] == ' '
+	_, i, ok := parseVersion(h, i)
+	return ok && i < len(h)
 }
 
 // findStart returns the index i, from <= i < limit, of the first plausible
