@@ -20,10 +20,6 @@ const gRPCMaxMessage = 4 << 20
 // about 2.5 bytes of heap per byte of OTLP protobuf.
 const maxMemoryQueue = 16 << 20
 
-// shapeExempt are configs another change owns that do not follow the rule
-// yet, with the reason. Empty when every config does.
-var shapeExempt = map[string]string{}
-
 // shippedConfigs are every collector config in the repository: the files
 // under testdata/collector and deploy, and the yaml blocks of the READMEs
 // and docs that configure exporters or pipelines. The key names where it
@@ -118,14 +114,7 @@ func TestEveryShippedConfigBoundsExporterMemory(t *testing.T) {
 	}
 	for name, cfg := range configs {
 		t.Run(name, func(t *testing.T) {
-			problems := configShapeProblems(cfg)
-			if why, ok := shapeExempt[name]; ok {
-				if len(problems) == 0 {
-					t.Errorf("%s now follows the rule: remove it from shapeExempt", name)
-				}
-				t.Skipf("exempt (%s): %v", why, problems)
-			}
-			for _, p := range problems {
+			for _, p := range configShapeProblems(cfg) {
 				t.Error(p)
 			}
 		})
