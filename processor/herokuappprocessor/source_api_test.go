@@ -23,7 +23,6 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadatatest"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
@@ -210,15 +209,11 @@ func fastTuning(t *testing.T) {
 
 func newTestAPISource(t *testing.T, endpoint string) (*apiSource, *observer.ObservedLogs, *componenttest.Telemetry) {
 	fastTuning(t)
-	core, logs := observer.New(zap.DebugLevel)
-	tt := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
-	tb, err := metadata.NewTelemetryBuilder(metadatatest.NewSettings(tt).TelemetrySettings)
-	require.NoError(t, err)
+	logger, logs, tb, tt := newTestTelemetry(t, zap.DebugLevel)
 	s := newAPISource(HerokuAPIConfig{
 		APIKey: testAPIKey, Endpoint: endpoint, RefreshInterval: time.Hour,
 		InitialWait: 5 * time.Second, Timeout: 5 * time.Second,
-	}, zap.New(core), tb)
+	}, logger, tb)
 	return s, logs, tt
 }
 
