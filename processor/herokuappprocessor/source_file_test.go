@@ -105,7 +105,7 @@ func TestFileSourceReloadsAndKeepsLastGood(t *testing.T) {
 	require.NoError(t, f.start())
 	t.Cleanup(f.stop)
 
-	name := func(tok string) string { a, _ := f.lookup(tok); return a.Name }
+	name := func(tok string) string { a, _ := f.apps.lookup(tok); return a.Name }
 	assert.Equal(t, "acme-web", name(tokWeb))
 
 	// A change is picked up.
@@ -129,7 +129,7 @@ func TestFileSourceReloadsAndKeepsLastGood(t *testing.T) {
 	// Fixed again: loaded.
 	writeFile(t, path, `{"`+tokWorker+`": "acme-jobs"}`)
 	require.Eventually(t, func() bool { return name(tokWorker) == "acme-jobs" }, 5*time.Second, time.Millisecond)
-	_, ok := f.lookup(tokWeb)
+	_, ok := f.apps.lookup(tokWeb)
 	assert.False(t, ok, "a token removed from the file is forgotten")
 
 	metadatatest.AssertEqualProcessorHerokuappSourceLoads(t, tt, []metricdata.DataPoint[int64]{
