@@ -206,6 +206,7 @@ func TestCedarAndFirShareTheDashboardKeys(t *testing.T) {
 	fir := firSink.AllLogs()[0].ResourceLogs().At(0)
 
 	for _, key := range []string{"service.name", "cloud.provider"} {
+		require.NotEmpty(t, strAttr(cedar.Resource().Attributes(), key), "the Cedar path sets %s", key)
 		assert.Equal(t, strAttr(cedar.Resource().Attributes(), key), strAttr(fir.Resource().Attributes(), key), key)
 	}
 	cr := cedar.ScopeLogs().At(0).LogRecords().At(0).Attributes()

@@ -3,6 +3,7 @@ package herokuappprocessor // import "github.com/herokudrain/herokudrain/process
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/component"
 	"go.uber.org/zap"
@@ -15,6 +16,21 @@ import (
 type appInfo struct {
 	Name string // Heroku app name -> service.name
 	ID   string // Heroku app UUID -> heroku.app.id (only the API knows it)
+}
+
+// tokenMap is a source's lower-cased token -> app map: replaced whole when
+// the source reloads, read without a lock by lookups.
+type tokenMap struct {
+	atomic.Pointer[map[string]appInfo]
+}
+
+func (t *tokenMap) lookup(tok string) (appInfo, bool) {
+	m := t.Load()
+	if m == nil {
+		return appInfo{}, false
+	}
+	a, ok := (*m)[tok]
+	return a, ok
 }
 
 // resolver answers token -> app from the configured sources, in order of
@@ -48,12 +64,12 @@ func (r *resolver) lookup(token string) (appInfo, bool) {
 		return a, true
 	}
 	if r.file != nil {
-		if a, ok := r.file.lookup(tok); ok {
+		if a, ok := r.file.apps.lookup(tok); ok {
 			return a, true
 		}
 	}
 	if r.api != nil {
-		if a, ok := r.api.lookup(tok); ok {
+		if a, ok := r.api.apps.lookup(tok); ok {
 			return a, true
 		}
 		r.api.noteUnknown(tok)

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -69,7 +68,7 @@ type apiSource struct {
 	logger *zap.Logger
 	tb     *metadata.TelemetryBuilder
 
-	apps atomic.Pointer[map[string]appInfo]
+	apps tokenMap
 
 	early  chan struct{} // a token no source knows was seen
 	seenMu sync.Mutex
@@ -89,15 +88,6 @@ func newAPISource(cfg HerokuAPIConfig, logger *zap.Logger, tb *metadata.Telemetr
 		early:  make(chan struct{}, 1),
 		seen:   map[string]struct{}{},
 	}
-}
-
-func (s *apiSource) lookup(tok string) (appInfo, bool) {
-	m := s.apps.Load()
-	if m == nil {
-		return appInfo{}, false
-	}
-	a, ok := (*m)[tok]
-	return a, ok
 }
 
 // noteUnknown asks for one early listing the first time tok is seen.

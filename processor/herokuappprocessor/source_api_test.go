@@ -23,7 +23,6 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadatatest"
 	"github.com/herokudrain/herokudrain/receiver/herokudrainreceiver/draintoken"
 )
@@ -210,15 +209,11 @@ func fastTuning(t *testing.T) {
 
 func newTestAPISource(t *testing.T, endpoint string) (*apiSource, *observer.ObservedLogs, *componenttest.Telemetry) {
 	fastTuning(t)
-	core, logs := observer.New(zap.DebugLevel)
-	tt := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
-	tb, err := metadata.NewTelemetryBuilder(metadatatest.NewSettings(tt).TelemetrySettings)
-	require.NoError(t, err)
+	logger, logs, tb, tt := newTestTelemetry(t, zap.DebugLevel)
 	s := newAPISource(HerokuAPIConfig{
 		APIKey: testAPIKey, Endpoint: endpoint, RefreshInterval: time.Hour,
 		InitialWait: 5 * time.Second, Timeout: 5 * time.Second,
-	}, zap.New(core), tb)
+	}, logger, tb)
 	return s, logs, tt
 }
 
@@ -313,7 +308,7 @@ func TestAPISourceWrongKeyIsNeverLogged(t *testing.T) {
 	s.start(context.Background())
 	t.Cleanup(s.stop)
 
-	_, ok := s.lookup(apiTokA1)
+	_, ok := s.apps.lookup(apiTokA1)
 	assert.False(t, ok)
 	require.Equal(t, 1, logs.FilterMessageSnippet("listing apps and log drains failed").Len())
 	for _, e := range logs.All() {
@@ -331,23 +326,23 @@ func TestAPISourceKeepsLastGoodMap(t *testing.T) {
 	f, srv := newFakeAPI(t, testApps()...)
 	s, _, tt := newTestAPISource(t, srv.URL)
 	s.refreshAndReport(context.Background())
-	a, ok := s.lookup(apiTokB)
+	a, ok := s.apps.lookup(apiTokB)
 	require.True(t, ok)
 	assert.Equal(t, "acme-worker", a.Name)
 
 	// The API now fails on every attempt: the map stays.
 	f.failWith("/apps", 500, 500, 500, 500, 500)
 	s.refreshAndReport(context.Background())
-	a, ok = s.lookup(apiTokB)
+	a, ok = s.apps.lookup(apiTokB)
 	require.True(t, ok)
 	assert.Equal(t, "acme-worker", a.Name)
 
 	// A good listing replaces the map, forgetting removed drains.
 	f.setApps(fakeApp{id: "01234567-89ab-4def-8123-000000000009", name: "acme-new", generation: "cedar", tokens: []string{apiTokC}})
 	s.refreshAndReport(context.Background())
-	_, ok = s.lookup(apiTokB)
+	_, ok = s.apps.lookup(apiTokB)
 	assert.False(t, ok)
-	a, ok = s.lookup(apiTokC)
+	a, ok = s.apps.lookup(apiTokC)
 	require.True(t, ok)
 	assert.Equal(t, appInfo{Name: "acme-new", ID: "01234567-89ab-4def-8123-000000000009"}, a)
 
@@ -367,10 +362,10 @@ func TestAPISourceEarlyRefreshOncePerNewToken(t *testing.T) {
 	// A drain added after the listing: the first sighting of its token
 	// triggers one early listing that finds it.
 	f.setApps(append(testApps(), fakeApp{id: "01234567-89ab-4def-8123-000000000005", name: "acme-late", generation: "cedar", tokens: []string{apiTokC}})...)
-	_, ok := s.lookup(apiTokC)
+	_, ok := s.apps.lookup(apiTokC)
 	require.False(t, ok)
 	s.noteUnknown(apiTokC)
-	require.Eventually(t, func() bool { _, ok := s.lookup(apiTokC); return ok }, 5*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { _, ok := s.apps.lookup(apiTokC); return ok }, 5*time.Second, 5*time.Millisecond)
 	listed := f.count("/apps")
 	assert.Equal(t, 5, listed, "one early listing (three pages now)")
 
@@ -393,12 +388,12 @@ func TestAPISourceStartWaitIsBounded(t *testing.T) {
 	s.cfg.InitialWait = 20 * time.Millisecond
 	s.start(context.Background())
 	assert.Equal(t, 1, logs.FilterMessageSnippet("still running").Len())
-	_, ok := s.lookup(apiTokA1)
+	_, ok := s.apps.lookup(apiTokA1)
 	assert.False(t, ok)
 	f.mu.Lock()
 	close(f.hang)
 	f.mu.Unlock()
-	require.Eventually(t, func() bool { _, ok := s.lookup(apiTokA1); return ok }, 5*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { _, ok := s.apps.lookup(apiTokA1); return ok }, 5*time.Second, 5*time.Millisecond)
 	s.stop()
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -33,7 +32,7 @@ type fileSource struct {
 	logger   *zap.Logger
 	tb       *metadata.TelemetryBuilder
 
-	apps atomic.Pointer[map[string]appInfo]
+	apps tokenMap
 	last []byte // content last looked at (good or bad); only the loop touches it
 
 	cancel context.CancelFunc
@@ -42,15 +41,6 @@ type fileSource struct {
 
 func newFileSource(path string, interval time.Duration, logger *zap.Logger, tb *metadata.TelemetryBuilder) *fileSource {
 	return &fileSource{path: path, interval: interval, logger: logger, tb: tb}
-}
-
-func (f *fileSource) lookup(tok string) (appInfo, bool) {
-	m := f.apps.Load()
-	if m == nil {
-		return appInfo{}, false
-	}
-	a, ok := (*m)[tok]
-	return a, ok
 }
 
 // start loads the file once (an error here fails the collector's start: no

@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/herokudrain/herokudrain/processor/herokuappprocessor/internal/metadata"
@@ -81,12 +82,20 @@ func writeFile(t *testing.T, path, content string) {
 }
 
 func newTestFileSource(t *testing.T, path string) (*fileSource, *observer.ObservedLogs, *componenttest.Telemetry) {
-	core, logs := observer.New(zap.InfoLevel)
+	logger, logs, tb, tt := newTestTelemetry(t, zap.InfoLevel)
+	return newFileSource(path, 5*time.Millisecond, logger, tb), logs, tt
+}
+
+// newTestTelemetry gives a source under test a logger that records entries
+// at level and up, and a telemetry builder whose counters tt collects.
+func newTestTelemetry(t *testing.T, level zapcore.Level) (*zap.Logger, *observer.ObservedLogs, *metadata.TelemetryBuilder, *componenttest.Telemetry) {
+	t.Helper()
+	core, logs := observer.New(level)
 	tt := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	tb, err := metadata.NewTelemetryBuilder(metadatatest.NewSettings(tt).TelemetrySettings)
 	require.NoError(t, err)
-	return newFileSource(path, 5*time.Millisecond, zap.New(core), tb), logs, tt
+	return zap.New(core), logs, tb, tt
 }
 
 func TestFileSourceReloadsAndKeepsLastGood(t *testing.T) {
@@ -96,7 +105,7 @@ func TestFileSourceReloadsAndKeepsLastGood(t *testing.T) {
 	require.NoError(t, f.start())
 	t.Cleanup(f.stop)
 
-	name := func(tok string) string { a, _ := f.lookup(tok); return a.Name }
+	name := func(tok string) string { a, _ := f.apps.lookup(tok); return a.Name }
 	assert.Equal(t, "acme-web", name(tokWeb))
 
 	// A change is picked up.
@@ -120,7 +129,7 @@ func TestFileSourceReloadsAndKeepsLastGood(t *testing.T) {
 	// Fixed again: loaded.
 	writeFile(t, path, `{"`+tokWorker+`": "acme-jobs"}`)
 	require.Eventually(t, func() bool { return name(tokWorker) == "acme-jobs" }, 5*time.Second, time.Millisecond)
-	_, ok := f.lookup(tokWeb)
+	_, ok := f.apps.lookup(tokWeb)
 	assert.False(t, ok, "a token removed from the file is forgotten")
 
 	metadatatest.AssertEqualProcessorHerokuappSourceLoads(t, tt, []metricdata.DataPoint[int64]{
