@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -95,11 +96,7 @@ func (g *Generator) Close() { g.client.CloseIdleConnections() }
 // and a counter, so no two requests of a run share one.
 func (g *Generator) FrameID() string {
 	var b [8]byte
-	n := g.seq.Add(1)
-	for i := 7; i >= 0; i-- {
-		b[i] = byte(n)
-		n >>= 8
-	}
+	binary.BigEndian.PutUint64(b[:], g.seq.Add(1))
 	return g.prefix + hex.EncodeToString(b[:])
 }
 
