@@ -21,12 +21,6 @@ import (
 func (b *Batch) putLine(lr plog.LogRecord, l *heroku.Line) {
 	attrs := lr.Attributes()
 	s := newLineStrings(lr, l)
-	switch l.Kind {
-	case heroku.KindRouter:
-		attrs.EnsureCapacity(attrs.Len() + 24) // a full error line; most need ~21
-	case heroku.KindDynoEvent, heroku.KindAPIEvent:
-		attrs.EnsureCapacity(attrs.Len() + 10)
-	}
 	attrs.PutStr(AttrComponent, l.Component.String())
 	setSeverity(lr, l.Severity)
 	switch l.Kind {

@@ -43,6 +43,7 @@ func benchPutLine(b *testing.B, line string) {
 			fresh := newTestBatch()
 			for j := range recs {
 				lr := fresh.records.AppendEmpty()
+				lr.Attributes().EnsureCapacity(recordAttrCapacity(&batch.line))
 				setBody(lr.Body(), f.Message)
 				fresh.putHeader(lr, &f)
 				recs[j] = lr

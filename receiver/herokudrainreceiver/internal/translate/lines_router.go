@@ -16,12 +16,7 @@ func putRouter(attrs pcommon.Map, s *lineStrings, r *heroku.Router) {
 	}
 	putError(attrs, r.Code, desc)
 	putRouterHTTP(attrs, s, r)
-	if len(r.Dyno) > 0 {
-		attrs.PutStr(AttrDynoName, internDynoName(s, r.Dyno))
-		if t := dynoType(r.Dyno); t != "" {
-			attrs.PutStr(AttrDynoType, t)
-		}
-	}
+	putDynoName(attrs, internDynoName(s, r.Dyno))
 	putRouterOutcome(attrs, s, r)
 	putRouterConnection(attrs, s, r)
 }

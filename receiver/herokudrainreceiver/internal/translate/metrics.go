@@ -98,7 +98,13 @@ func (b *Batch) addRuntime(f *logplex.Frame, s *heroku.RuntimeSample, ts pcommon
 // never become attributes here; the path only when the config asks.
 func (b *Batch) addRouter(r *heroku.Router) {
 	rs := b.routerSeriesOf(r)
-	b.requests = append(b.requests, routerRequest{id: wireString(r.RequestID), method: rs.method, dyno: rs.dyno,
+	// The id is only kept when there is a RequestIDs to count it once
+	// against; without one, every line counts and the copy would be waste.
+	var id string
+	if b.set.RequestIDs != nil {
+		id = wireString(r.RequestID)
+	}
+	b.requests = append(b.requests, routerRequest{id: id, method: rs.method, dyno: rs.dyno,
 		scheme: rs.scheme, errType: rs.errType, status: int64(r.Status), hasStatus: r.HasStatus})
 	b.hist.key = rs.appendKey(b.hist.key[:0])
 	if r.HasService {
