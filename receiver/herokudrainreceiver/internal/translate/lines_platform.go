@@ -30,10 +30,7 @@ func putLogplexError(lr plog.LogRecord, s *lineStrings, e *heroku.LogplexError) 
 // The samples themselves become metrics, not attributes.
 func putRuntime(attrs pcommon.Map, s *lineStrings, r *heroku.RuntimeSample) {
 	if len(r.Source) > 0 {
-		attrs.PutStr(AttrDynoName, internDynoName(s, r.Source))
-		if t := dynoType(r.Source); t != "" {
-			attrs.PutStr(AttrDynoType, t)
-		}
+		putDynoName(attrs, internDynoName(s, r.Source))
 	} else {
 		putDynoName(attrs, s.procID)
 	}
